@@ -1,0 +1,122 @@
+"""The `gridbot` command: run the bot, migrate, import an org file, parse messages, send notices."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.settings import SettingsError, load_settings
+
+log = logging.getLogger("gridbot")
+
+
+def _settings():
+    try:
+        return load_settings()
+    except SettingsError as e:
+        print(f"gridbot: wrong setting: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _run(settings) -> None:
+    from bot.app import App
+
+    app = App(settings)
+    await app.prepare()
+    if settings.telegram_token:
+        from bot.channels.telegram import TelegramChannel
+
+        app.add_channel(TelegramChannel(app))
+    if settings.web_on:
+        from bot.channels.web import WebChannel
+
+        app.add_channel(WebChannel(app, settings.web_host, settings.web_port))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover - Windows
+            pass
+    await app.start()
+    if settings.web_on:
+        print(f"Gridbot web chat: http://{settings.web_host}:{settings.web_port}/", flush=True)
+    await stop.wait()
+    await app.stop()
+
+
+async def _db(settings, down: str | None) -> None:
+    from bot.db import make_engine, migrate
+
+    engine = make_engine(settings.db_url)
+    if down:
+        await migrate(engine, down, down=True)
+    else:
+        await migrate(engine)
+    await engine.dispose()
+
+
+async def _org_import(settings, path: Path) -> int:
+    from bot.clock import Clock
+    from bot.db import make_engine, make_sessionmaker, migrate
+    from bot.services.org import OrgError, import_org
+
+    engine = make_engine(settings.db_url)
+    await migrate(engine)
+    try:
+        async with make_sessionmaker(engine)() as s, s.begin():
+            rep = await import_org(s, path, Clock().now())
+    except OrgError as e:
+        print(f"gridbot: {e}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"imported {rep.communities} communities, {rep.grids} grids, {rep.buildings} buildings, "
+          f"{rep.departments} departments, {rep.staff} staff, {rep.residents} residents")
+    for key, code in sorted(rep.invitations.items()):
+        print(f"  invite {key}: /start {code}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    p = argparse.ArgumentParser(prog="gridbot", description="Gridbot: the chat front desk of community grid governance.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("run", help="run the bot (web chat on 127.0.0.1:8080 when there is no Telegram token)")
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("revision", nargs="?", default=None, help="for downgrade: target revision (e.g. base)")
+    org = sub.add_parser("org", help="organisation data")
+    org.add_argument("action", choices=["import"])
+    org.add_argument("file", type=Path)
+    sub.add_parser("parse", help="parse JSON lines of resident messages (see --help)", add_help=False)
+    sub.add_parser("notice", help="send a notice from the command line (see --help)", add_help=False)
+    if argv and argv[0] in ("parse", "notice"):
+        if argv[0] == "parse":
+            from bot.services.nlu.cli import main as parse_main
+
+            return parse_main(argv[1:])
+        from bot.services.notices_cli import main as notice_main
+
+        return notice_main(argv[1:], _settings())
+    args = p.parse_args(argv)
+    settings = _settings()
+    from bot import logs
+
+    logs.setup(settings.log_level)
+    if args.cmd == "run":
+        asyncio.run(_run(settings))
+        return 0
+    if args.cmd == "db":
+        asyncio.run(_db(settings, args.revision or "base" if args.action == "downgrade" else None))
+        return 0
+    if args.cmd == "org":
+        return asyncio.run(_org_import(settings, args.file))
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""The database: async engine and session factory, migrations (Alembic) and a lease helper for singletons."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.settings import Settings
+from models import Lease
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
+
+
+def make_engine(url: str, **kw) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # WAL lets readers run beside the one writer
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn):  # take the write lock at BEGIN: no deadlock on lock upgrade between writers
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    kw.setdefault("pool_size", 10)
+    kw.setdefault("max_overflow", 20)
+    return create_async_engine(url, **kw)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+async def migrate(engine: AsyncEngine, revision: str = "head", down: bool = False) -> None:
+    """Run Alembic on the given engine's connection (works inside a running event loop)."""
+
+    def _do(connection):
+        cfg = alembic_config(str(engine.url))
+        cfg.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+    if engine.dialect.name == "sqlite":
+        # sqlite DDL with BEGIN IMMEDIATE on a plain connection; alembic manages its own transaction
+        async with engine.connect() as conn:
+            await conn.run_sync(_do)
+            await conn.commit()
+    else:
+        async with engine.begin() as conn:
+            await conn.run_sync(_do)
+
+
+async def take_lease(session: AsyncSession, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+    """Hold the named lease until now+ttl if it is free, expired, or already ours. Commits nothing itself."""
+    until = now + ttl
+    res = await session.execute(
+        update(Lease)
+        .where(Lease.name == name, (Lease.holder == holder) | (Lease.expires_at < now))
+        .values(holder=holder, expires_at=until)
+    )
+    if res.rowcount:
+        return True
+    exists = await session.scalar(select(Lease.name).where(Lease.name == name))
+    if exists:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(Lease(name=name, holder=holder, expires_at=until))
+    except IntegrityError:  # another process inserted it first
+        return False
+    return True

@@ -1,0 +1,325 @@
+"""The core's entry point: one Incoming -> one unit of work -> replies sent back on the same channel.
+
+The Router maps commands, button payloads, pending conversation steps and free text to handlers;
+the Dispatcher opens one transaction per event, commits on success, rolls back on error (same on every channel).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import Button, Incoming, Rendered, Reply
+from models import ChatIdentity, ConversationState, Person
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger("gridbot.dispatch")
+Handler = Callable[["Ctx"], Awaitable[Reply | list[Reply] | None]]
+
+
+class Refused(Exception):
+    """A service refuses an action (not allowed, wrong state). Carries the template that explains why."""
+
+    def __init__(self, template: str, **context: Any):
+        super().__init__(template)
+        self.template = template
+        self.context = context
+
+
+@dataclass
+class Ctx:
+    app: "App"
+    session: AsyncSession
+    incoming: Incoming
+    identity: ChatIdentity
+    person: Person | None
+    state: ConversationState
+    now: datetime
+    locale: str
+    args: list[str] = field(default_factory=list)
+    menu_dirty: bool = False
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def settings(self):
+        return self.app.settings
+
+    @property
+    def step(self) -> str | None:
+        return self.state.step
+
+    @property
+    def data(self) -> dict:
+        return dict(self.state.data or {})
+
+    def set_step(self, step: str | None, **data: Any) -> None:
+        self.state.step = step
+        self.state.data = data
+        self.state.updated_at = self.now
+
+    def update_data(self, **data: Any) -> None:
+        merged = dict(self.state.data or {})
+        merged.update(data)
+        self.state.data = merged
+        self.state.updated_at = self.now
+
+    def clear_step(self) -> None:
+        self.set_step(None)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.person) and any(r.active and r.role in roles for r in self.person.roles)
+
+
+def reply(template: str, buttons: list[list[Button]] | None = None, **context: Any) -> Reply:
+    return Reply(template=template, context=context, buttons=buttons or [])
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, Handler] = {}
+        self.actions: dict[str, Handler] = {}
+        self.steps: dict[str, Handler] = {}
+        self.free_text: Handler | None = None
+        self.free_photo: Handler | None = None
+        self.free_location: Handler | None = None
+        self.menu: list[tuple[str, tuple[str, ...], str]] = []  # (command, roles, label key)
+
+    def command(self, *names: str, menu: tuple[str, ...] = (), label: str | None = None):
+        """menu: the roles whose command menu lists it ("any" for everyone, "guest" for the unregistered)."""
+        def deco(fn: Handler) -> Handler:
+            for n in names:
+                self.commands["/" + n.lstrip("/")] = fn
+            if menu:
+                self.menu.append((names[0].lstrip("/"), tuple(menu), label or f"menu.{names[0].lstrip('/')}"))
+            return fn
+        return deco
+
+    def menu_for(self, roles: set[str]) -> list[tuple[str, str]]:
+        """(command, label key) pairs for a person with these roles, in registration order, once each."""
+        seen: set[str] = set()
+        out = []
+        for cmd, for_roles, label in self.menu:
+            if cmd in seen:
+                continue
+            if "any" in for_roles or (roles & set(for_roles)) or (not roles and "guest" in for_roles):
+                seen.add(cmd)
+                out.append((cmd, label))
+        return out
+
+    def action(self, prefix: str):
+        """Buttons whose payload starts with 'prefix:' (e.g. 'c1:accept' for 'c1:accept:123')."""
+        def deco(fn: Handler) -> Handler:
+            self.actions[prefix] = fn
+            return fn
+        return deco
+
+    def step(self, name: str):
+        def deco(fn: Handler) -> Handler:
+            self.steps[name] = fn
+            return fn
+        return deco
+
+    def text(self, fn: Handler) -> Handler:
+        self.free_text = fn
+        return fn
+
+    def photo(self, fn: Handler) -> Handler:
+        self.free_photo = fn
+        return fn
+
+    def location(self, fn: Handler) -> Handler:
+        self.free_location = fn
+        return fn
+
+    def include(self, other: "Router") -> None:
+        for name, table in (("commands", other.commands), ("actions", other.actions), ("steps", other.steps)):
+            mine = getattr(self, name)
+            dup = set(mine) & set(table)
+            if dup:
+                raise ValueError(f"{name} registered twice: {sorted(dup)}")
+            mine.update(table)
+        self.menu.extend(other.menu)
+        for attr in ("free_text", "free_photo", "free_location"):
+            if getattr(other, attr):
+                if getattr(self, attr):
+                    raise ValueError(f"{attr} registered twice")
+                setattr(self, attr, getattr(other, attr))
+
+    def find_action(self, data: str) -> tuple[Handler | None, list[str]]:
+        parts = data.split(":")
+        for n in (3, 2, 1):
+            if len(parts) >= n and ":".join(parts[:n]) in self.actions:
+                return self.actions[":".join(parts[:n])], parts[n:]
+        return None, []
+
+
+@dataclass
+class Outcome:
+    toast: str | None = None
+    sent: int = 0
+
+
+def pick_locale(person: Person | None, identity: ChatIdentity | None, default: str) -> str:
+    if person is not None and person.locale:
+        return person.locale
+    code = (identity.language_code if identity else None) or ""
+    if code.startswith("zh"):
+        return "zh"
+    if code:
+        return "en"
+    return default
+
+
+class Dispatcher:
+    def __init__(self, app: "App") -> None:
+        self.app = app
+        self.router: Router = app.router
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+    def _lock(self, key: tuple[str, str]) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            if len(self._locks) > 10_000:  # forget idle chats
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    async def handle(self, inc: Incoming) -> Outcome:
+        """Handle one event end to end; never raises (a bad update must not stop the bot)."""
+        t0 = time.perf_counter()
+        try:
+            async with self._lock((inc.platform, inc.chat_id)):
+                return await self._handle(inc)
+        except Exception:
+            log.exception("event failed", extra={"platform": inc.platform, "chat": inc.chat_id})
+            try:
+                locale = "zh" if (inc.language_code or "").startswith("zh") else self.app.settings.default_locale
+                await self._send(inc, [Reply("errors/internal")], locale)
+            except Exception:
+                log.exception("could not tell the person about the failure")
+            return Outcome(toast=None)
+        finally:
+            log.debug("event handled", extra={"ms": round((time.perf_counter() - t0) * 1000, 2)})
+
+    async def _handle(self, inc: Incoming) -> Outcome:
+        app = self.app
+        if inc.chat_type != "private":
+            if inc.chat_type == "channel":
+                log.info("channel post skipped", extra={"chat": inc.chat_id})
+                return Outcome()
+            await self._send(inc, [Reply("errors/group_chat")], pick_locale(None, None, app.settings.default_locale)
+                             if not inc.language_code else ("zh" if inc.language_code.startswith("zh") else "en"))
+            return Outcome()
+        now = app.clock.now()
+        replies: list[Reply] = []
+        toast: str | None = None
+        async with app.sessionmaker() as session:
+            async with session.begin():
+                identity = await self._identity(session, inc, now)
+                person = await session.get(Person, identity.person_id) if identity.person_id else None
+                state = await session.scalar(
+                    select(ConversationState).where(ConversationState.identity_id == identity.id)
+                )
+                if state is None:
+                    state = ConversationState(identity_id=identity.id, step=None, data={})
+                    session.add(state)
+                locale = pick_locale(person, identity, app.settings.default_locale)
+                ctx = Ctx(app=app, session=session, incoming=inc, identity=identity, person=person,
+                          state=state, now=now, locale=locale)
+                try:
+                    async with session.begin_nested():
+                        result = await self._route(ctx)
+                except Refused as r:
+                    result = Reply(r.template, r.context)
+                replies = [result] if isinstance(result, Reply) else list(result or [])
+                locale = ctx.locale  # /lang may have changed it
+        for r in replies:
+            if r.toast:
+                toast = app.renderer.text(r.template, r.context, locale, html=False)
+        await self._send(inc, [r for r in replies if not r.toast], locale)
+        for hook in ctx.after_commit:
+            try:
+                await hook()
+            except Exception:
+                log.exception("after-commit hook failed")
+        if ctx.menu_dirty:
+            await app.update_menu(ctx.identity.platform, ctx.identity.chat_id, ctx.person, locale)
+        app.wake_outbox()
+        return Outcome(toast=toast, sent=len(replies))
+
+    async def _identity(self, session: AsyncSession, inc: Incoming, now: datetime) -> ChatIdentity:
+        ident = await session.scalar(
+            select(ChatIdentity).where(ChatIdentity.platform == inc.platform, ChatIdentity.chat_id == inc.chat_id)
+        )
+        if ident is None:
+            ident = ChatIdentity(platform=inc.platform, chat_id=inc.chat_id, language_code=inc.language_code,
+                                 display_name=(inc.display_name or "")[:200], last_seen_at=now, created_at=now)
+            session.add(ident)
+            await session.flush()
+        else:
+            ident.last_seen_at = now
+            if not ident.reachable:  # they wrote again: a block is over
+                ident.reachable = True
+                ident.blocked_at = None
+            if inc.language_code and inc.language_code != ident.language_code:
+                ident.language_code = inc.language_code
+        return ident
+
+    async def _route(self, ctx: Ctx) -> Reply | list[Reply] | None:
+        inc, r = ctx.incoming, self.router
+        if inc.malformed:
+            log.warning("malformed update", extra={"platform": inc.platform})
+            return Reply("errors/malformed")
+        if inc.action is not None:
+            handler, args = r.find_action(inc.action)
+            if handler is None:
+                log.info("stale or unknown button", extra={"data": inc.action[:64]})
+                return Reply("errors/stale_button", toast=True)
+            ctx.args = args
+            return await handler(ctx)
+        cmd = inc.command
+        if cmd is not None:
+            name, args = cmd
+            handler = r.commands.get(name)
+            if handler is None:
+                return Reply("errors/unknown_command", {"command": name[:32]})
+            ctx.args = [args] if args else []
+            return await handler(ctx)
+        if inc.text is not None and len(inc.text) > ctx.settings.max_text_chars:
+            return Reply("errors/too_long", {"length": len(inc.text), "limit": ctx.settings.max_text_chars})
+        if ctx.step:
+            handler = r.steps.get(ctx.step)
+            if handler is not None:
+                return await handler(ctx)
+            log.warning("unknown step dropped", extra={"step": ctx.step})
+            ctx.clear_step()
+        if inc.photo is not None and r.free_photo:
+            return await r.free_photo(ctx)
+        if inc.location is not None and r.free_location:
+            return await r.free_location(ctx)
+        if inc.text and inc.text.strip() and r.free_text:
+            return await r.free_text(ctx)
+        return Reply("errors/unsupported")
+
+    async def _send(self, inc: Incoming, replies: list[Reply], locale: str) -> None:
+        channel = self.app.channels.get(inc.platform)
+        if channel is None:
+            return
+        for r in replies:
+            parts: list[Rendered] = self.app.renderer.render(r, locale, channel.html)
+            if r.edit and inc.message_id and len(parts) == 1 and parts[0].photo is None:
+                try:
+                    await channel.edit(inc.chat_id, inc.message_id, parts[0])
+                    continue
+                except Exception:  # an edit can fail (message too old, unchanged): send anew instead
+                    log.info("edit failed, sending anew", extra={"chat": inc.chat_id})
+            for p in parts:
+                await channel.send(inc.chat_id, p)
