@@ -53,7 +53,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-async def migrate(engine: AsyncEngine, revision: str = "head", down: bool = False) -> None:
+async def migrate(engine: AsyncEngine, revision: str = "heads", down: bool = False) -> None:
     """Run Alembic on the given engine's connection (works inside a running event loop)."""
 
     def _do(connection):
