@@ -1,0 +1,7 @@
+"""Plain-language understanding for Gridbot: `parse` turns a resident's message into an intent, a category,
+an urgency flag, a place and (for volunteer claims) hours, activity and time. See core.py for the pipeline."""
+from .core import INTENTS, LOW_CONFIDENCE, ParseResult, get_model, get_taxonomy, parse
+from .taxonomy import Activity, Category, Taxonomy, load_taxonomy
+
+__all__ = ["parse", "ParseResult", "load_taxonomy", "Taxonomy", "Category", "Activity", "LOW_CONFIDENCE", "INTENTS",
+           "get_taxonomy", "get_model"]

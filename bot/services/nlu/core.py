@@ -1,0 +1,219 @@
+"""The parse pipeline: normalise, then exact rule stages (urgency, places, hours, times, intent cues), then the
+statistical stage for intent and category, blended with the taxonomy's keywords. Models are cached per path."""
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .model import MODEL_PATH, LinearModel
+from .numerals import parse_hours
+from .places import extract_place
+from .taxonomy import TAXONOMY_PATH, Taxonomy, load_taxonomy
+from .text import has_content, is_cjk, normalise
+from .times import default_now, resolve_when
+
+INTENTS = ("report", "volunteer_claim", "status_query", "points", "help")
+# Below this confidence the bot offers the top categories as buttons instead of guessing.
+LOW_CONFIDENCE = 0.55
+# How much one taxonomy keyword moves a category's logit; two at most count.
+KEYWORD_WEIGHT = 1.0
+# How much a matching intent cue adds to the model's intent probability.
+INTENT_CUE_WEIGHT = 0.6
+
+_lock = threading.Lock()
+_taxonomies: dict[tuple[str, str | None], Taxonomy] = {}
+_models: dict[str, LinearModel] = {}
+_CLAUSE = re.compile(r"[,.!?;:，。！？；：\n]+")
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    intent: str
+    category: str | None = None
+    urgent: bool = False
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    hours: float | None = None
+    when: datetime | None = None
+    activity: str | None = None
+    confidence: float = 0.0
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    language: str = "zh"
+    department_hint: str | None = None
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.confidence < LOW_CONFIDENCE
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent,
+            "category": self.category,
+            "urgent": self.urgent,
+            "building": self.building,
+            "unit": self.unit,
+            "room": self.room,
+            "hours": self.hours,
+            "confidence": round(self.confidence, 4),
+            "when": self.when.isoformat() if self.when else None,
+            "activity": self.activity,
+            "candidates": [[c, round(s, 4)] for c, s in self.candidates],
+            "evidence": list(self.evidence),
+            "language": self.language,
+            "department_hint": self.department_hint,
+            "low_confidence": self.low_confidence,
+        }
+
+
+def get_taxonomy(path: str | Path | None = None, override_path: str | Path | None = None) -> Taxonomy:
+    key = (str(path or TAXONOMY_PATH), str(override_path) if override_path else None)
+    tax = _taxonomies.get(key)
+    if tax is None:
+        with _lock:
+            tax = _taxonomies.get(key)
+            if tax is None:
+                tax = _taxonomies[key] = load_taxonomy(path, override_path)
+    return tax
+
+
+def get_model(path: str | Path | None = None) -> LinearModel:
+    key = str(path or MODEL_PATH)
+    model = _models.get(key)
+    if model is None:
+        with _lock:
+            model = _models.get(key)
+            if model is None:
+                model = _models[key] = LinearModel.load(key)
+    return model
+
+
+def _language(text: str) -> str:
+    cjk = sum(1 for ch in text if is_cjk(ch))
+    latin = sum(1 for ch in text if "a" <= ch <= "z")
+    if cjk and latin > 3 * max(1, cjk) // 2 and latin >= 4:
+        return "mixed"
+    return "zh" if cjk else "en"
+
+
+def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
+    """Danger cues in a normalised text. A cue inside a clause that talks about a risk ("万一着火", "着火了怎么办")
+    does not count unless it is one of the `always` words."""
+    hits: list[str] = []
+    for rx in tax.urgency_cues:
+        for m in rx.finditer(text):
+            word = m.group(0)
+            start = max((mm.end() for mm in _CLAUSE.finditer(text, 0, m.start())), default=0)
+            nxt = _CLAUSE.search(text, m.end())
+            clause = text[start : nxt.start() if nxt else len(text)]
+            if any(a in clause for a in tax.urgency_always) or not any(n.search(clause) for n in tax.urgency_not_if):
+                hits.append(word.strip())
+                break
+    return bool(hits), list(dict.fromkeys(hits))
+
+
+def match_activity(text: str, tax: Taxonomy) -> tuple[str | None, str | None]:
+    """The volunteer activity named in a normalised text: the longest matching name wins; `other` if none."""
+    best: tuple[int, str, str] | None = None
+    for act in tax.activities:
+        for lang, names in act.names.items():
+            for name in names:
+                found = (re.search(r"\b" + re.escape(name), text) is not None) if lang == "en" else name in text
+                if found and (best is None or len(name) > best[0]):
+                    best = (len(name), act.id, name)
+    if best:
+        return best[1], best[2]
+    ids = [a.id for a in tax.activities]
+    return ("other" if "other" in ids else None), None
+
+
+def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded) -> tuple[list[tuple[str, float]], list[str]]:
+    probs = model.predict("category", text, encoded) if "category" in model.heads else {}
+    hits = tax.keyword_hits(text)
+    logits = {}
+    for cid in tax.categories:
+        # A category a community added has no model weight yet: it competes on keywords alone.
+        p = probs.get(cid, 1e-3)
+        logits[cid] = math.log(max(p, 1e-6)) + KEYWORD_WEIGHT * min(len(hits.get(cid, ())), 2)
+    m = max(logits.values())
+    ex = {c: math.exp(v - m) for c, v in logits.items()}
+    s = sum(ex.values())
+    ranked = sorted(((c, v / s) for c, v in ex.items()), key=lambda cv: -cv[1])
+    top = ranked[0][0]
+    ev = list(hits.get(top, ()))[:3]
+    if top in model.heads["category"].classes:
+        ev += [f for f in model.top_features("category", top, text, encoded) if not any(f in e or e in f for e in ev)][:2]
+    return ranked, ev
+
+
+def parse(text: str, now: datetime | None = None, locale: str = "zh", taxonomy: Taxonomy | None = None,
+          model_path: str | Path | None = None) -> ParseResult:
+    """Understand one resident message. Never raises on any input text."""
+    tax = taxonomy or get_taxonomy()
+    norm = normalise(text)
+    if not has_content(norm):
+        return ParseResult(intent="help", confidence=0.3, evidence=["no words in the message"],
+                           language="en" if locale.startswith("en") else "zh")
+    model = get_model(model_path)
+    encoded = model.encode(norm)
+    lang = _language(norm)
+    place = extract_place(norm)
+    urgent, urgent_ev = detect_urgency(norm, tax)
+    evidence: list[str] = []
+
+    # Intent: the model's view plus the taxonomy's cues; danger always makes it a report.
+    probs = model.predict("intent", norm, encoded)
+    cue_hits = {}
+    for intent, cues in tax.intent_cues.items():
+        for rx in cues:
+            m = rx.search(norm)
+            if m:
+                cue_hits[intent] = m.group(0).strip()
+                break
+    hours, hours_ev = parse_hours(norm)
+    activity, activity_ev = match_activity(norm, tax)
+    scores = {i: probs.get(i, 0.0) + (INTENT_CUE_WEIGHT if i in cue_hits else 0.0) for i in INTENTS}
+    if "volunteer_claim" in cue_hits and hours is not None:
+        scores["volunteer_claim"] += 0.2
+    total = sum(scores.values()) or 1.0
+    intent = max(scores, key=scores.get)
+    intent_conf = scores[intent] / total
+    if urgent:
+        intent, intent_conf = "report", max(intent_conf if intent == "report" else 0.0, 0.9)
+        evidence += urgent_ev
+    elif intent in cue_hits:
+        evidence.append(cue_hits[intent])
+
+    category = None
+    candidates: list[tuple[str, float]] = []
+    confidence = intent_conf
+    when = None
+    if intent == "report":
+        candidates, cat_ev = _categorise(norm, tax, model, encoded)
+        candidates = candidates[:3]
+        category, confidence = candidates[0]
+        evidence += [e for e in cat_ev if e not in evidence]
+        # A thin message ("坏了") is a report of something: confidence in its category stays low.
+        if len(encoded[0]) < 3:
+            confidence = min(confidence, 0.3)
+    else:
+        hours = hours if intent == "volunteer_claim" else None
+        if intent == "volunteer_claim":
+            when, when_ev = resolve_when(norm, now or default_now())
+            for e in (activity_ev, hours_ev, when_ev):
+                if e:
+                    evidence.append(e)
+        else:
+            activity = None
+    evidence += [e for e in place.evidence if e not in evidence]
+    dept = tax.categories[category].department_hint if category in tax.categories else None
+    return ParseResult(intent=intent, category=category, urgent=urgent, building=place.building, unit=place.unit,
+                       room=place.room, hours=hours if intent == "volunteer_claim" else None, when=when,
+                       activity=activity if intent == "volunteer_claim" else None, confidence=float(confidence),
+                       candidates=candidates, evidence=evidence, language=lang, department_hint=dept)

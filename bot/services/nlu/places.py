@@ -1,0 +1,111 @@
+"""Building, unit and room in a message: 3号楼2单元, 5栋, 12幢, B座, 7-2-301, 三单元502, "building 4, unit 1", "block 6".
+Runs on normalised text (lower case), so letters are upper-cased again on the way out."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numerals import CN_NUM, to_int_str
+
+_N = rf"(\d{{1,3}}|{CN_NUM})"
+_ROOM = r"(\d{3,4})"
+# A letter used as a building name: B座, b栋; only a single Latin letter, not part of a word.
+_L = r"(?<![a-z])([a-z])"
+
+_TRIPLE = re.compile(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d\-.:/])")
+_PAIR_ROOM = re.compile(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{3,4})(?![\d\-.:/])")
+
+_BUILDING_ZH = re.compile(
+    rf"(?:第)?{_N}\s*(?:号楼|号楼栋|栋|幢|座|号院楼|#楼|#)"
+    rf"|{_N}\s*号(?=\s*(?:\d{{1,2}}|{CN_NUM})\s*(?:单元|门洞))"
+    rf"|{_N}\s*楼(?=\s*(?:\d{{1,2}}|{CN_NUM})\s*单元)"
+)
+_BUILDING_LETTER = re.compile(rf"{_L}\s*(?:座|栋|幢|号楼|楼(?!下|上|道|梯|顶|里))")
+_UNIT_ZH = re.compile(rf"(?:第)?{_N}\s*(?:单元|门洞|号门)|(?<=[栋楼幢座])\s*{_N}\s*门(?![口卫禁])")
+_ROOM_ZH = re.compile(rf"(?<![\d.])(\d{{3,4}}|[零〇一二三四五六七八九幺]{{3,4}})\s*(?:室|房间|房|号房|户|号(?![楼院]))")
+_ROOM_AFTER = re.compile(rf"^\s*(?:的|-|—|,|,)?\s*{_ROOM}(?![\d.:%])")
+
+_BUILDING_EN = re.compile(r"\b(?:building|bldg\.?|block|blk\.?|tower)\s*(?:no\.?|number|#)?\s*(\d{1,3}|[a-z])\b")
+_BUILDING_EN_PRE = re.compile(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
+_UNIT_EN = re.compile(r"\b(?:unit|entrance|stairwell|staircase)\s*(?:no\.?|number|#)?\s*(\d{1,2}|[a-z])\b")
+_ROOM_EN = re.compile(r"\b(?:room|rm\.?|apartment|apt\.?|flat|suite|#)\s*(?:no\.?)?\s*(\d{2,4}[a-z]?)\b")
+
+
+@dataclass(frozen=True)
+class Place:
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    evidence: tuple[str, ...] = ()
+
+
+def _num(s: str) -> str | None:
+    if len(s) == 1 and "a" <= s <= "z":
+        return s.upper()
+    return to_int_str(s)
+
+
+def extract_place(text: str) -> Place:
+    """Building, unit and room named in a normalised text; the first of each wins."""
+    building = unit = room = None
+    ev: list[str] = []
+
+    m = _TRIPLE.search(text)
+    if m:
+        building, unit, room = m.group(1), str(int(m.group(2))), m.group(3)
+        return Place(str(int(building)), unit, room, (m.group(0),))
+
+    end_of_place = -1
+    m = _BUILDING_ZH.search(text)
+    if m:
+        raw = next(g for g in m.groups() if g)
+        building = _num(raw)
+        ev.append(m.group(0))
+        end_of_place = m.end()
+    else:
+        m = _BUILDING_LETTER.search(text)
+        if m:
+            building = m.group(1).upper()
+            ev.append(m.group(0))
+            end_of_place = m.end()
+        else:
+            m = _BUILDING_EN.search(text) or _BUILDING_EN_PRE.search(text)
+            if m:
+                building = _num(m.group(1))
+                ev.append(m.group(0))
+                end_of_place = m.end()
+
+    m = _UNIT_ZH.search(text) or _UNIT_EN.search(text)
+    if m:
+        raw = next(g for g in m.groups() if g)
+        unit = _num(raw)
+        ev.append(m.group(0))
+        end_of_place = max(end_of_place, m.end())
+
+    m = _ROOM_ZH.search(text)
+    if m:
+        room = to_int_str(m.group(1)) if not m.group(1).isdigit() else m.group(1)
+        ev.append(m.group(0))
+    elif end_of_place >= 0:
+        m = _ROOM_AFTER.match(text[end_of_place:])
+        if m:
+            room = m.group(1)
+            ev.append(m.group(0).strip())
+    if room is None:
+        m = _ROOM_EN.search(text)
+        if m:
+            room = m.group(1).upper()
+            ev.append(m.group(0))
+    if building is None and room is None:
+        m = _PAIR_ROOM.search(text)
+        if m and int(m.group(1)) < 100:
+            building, room = str(int(m.group(1))), m.group(2)
+            ev.append(m.group(0))
+    return Place(building, unit, room, tuple(ev))
+
+
+def mask_places(text: str) -> str:
+    """The text with place expressions replaced by a space, so the category model does not learn numbers."""
+    for rx in (_TRIPLE, _BUILDING_ZH, _BUILDING_LETTER, _UNIT_ZH, _ROOM_ZH, _BUILDING_EN, _UNIT_EN, _ROOM_EN):
+        text = rx.sub(" ", text)
+    return text

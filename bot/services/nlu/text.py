@@ -1,0 +1,66 @@
+"""Text normalisation shared by every stage: one canonical form (NFKC, Simplified, lower case) of a bounded length.
+Both training and run time go through `normalise`, so the model sees at run time what it saw in training."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Work is capped so that a 10,000-character paste costs the same as a short message.
+MAX_CHARS = 1000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
+_TAGS = re.compile(r"<[^<>]{0,200}>")
+_MARKDOWN = re.compile(r"[*_`~#>|\[\]]+")
+_URL = re.compile(r"https?://\S+")
+_SPACES = re.compile(r"\s+")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
+
+_t2s = None
+
+
+def _converter():
+    # opencc-python-reimplemented is pure Python (~1 MB of dictionaries), loaded on first use.
+    global _t2s
+    if _t2s is None:
+        from opencc import OpenCC
+
+        _t2s = OpenCC("t2s")
+    return _t2s
+
+
+def mask_phones(text: str) -> str:
+    """Replace phone numbers so they never reach a log and are never read as rooms or hours."""
+    text = _PHONE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _LANDLINE.sub(lambda m: m.group(1) + "-****", text)
+
+
+def normalise(text: object) -> str:
+    """Canonical form: NFKC (full-width to half-width), Traditional to Simplified, lower case,
+    no markup or control characters, single spaces, at most MAX_CHARS characters."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = text[: MAX_CHARS * 2]
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _TAGS.sub(" ", text)
+    text = _MARKDOWN.sub(" ", text)
+    text = text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = _SPACES.sub(" ", text).strip()[:MAX_CHARS]
+    text = mask_phones(text)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        text = _converter().convert(text)
+    return text.lower()
+
+
+def has_content(text: str) -> bool:
+    """True if the text has at least one letter or CJK character (emoji, digits and punctuation alone do not count)."""
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff" or ("a" <= ch <= "z"):
+            return True
+    return False
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
