@@ -22,8 +22,9 @@ INTENTS = ("report", "volunteer_claim", "status_query", "points", "help")
 LOW_CONFIDENCE = 0.55
 # How much one taxonomy keyword moves a category's logit; two at most count.
 KEYWORD_WEIGHT = 1.0
-# How much a matching intent cue adds to the model's intent probability.
-INTENT_CUE_WEIGHT = 0.6
+# How much a matching intent cue adds to the model's intent probability. Help cues match whole messages
+# ("你好", "菜单"), so they are trusted more than the others.
+INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.0, "volunteer_claim": 0.6}
 
 _lock = threading.Lock()
 _taxonomies: dict[tuple[str, str | None], Taxonomy] = {}
@@ -133,14 +134,18 @@ def match_activity(text: str, tax: Taxonomy) -> tuple[str | None, str | None]:
     return ("other" if "other" in ids else None), None
 
 
-def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded) -> tuple[list[tuple[str, float]], list[str]]:
+def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
+                danger: list[str]) -> tuple[list[tuple[str, float]], list[str]]:
     probs = model.predict("category", text, encoded) if "category" in model.heads else {}
     hits = tax.keyword_hits(text)
     logits = {}
     for cid in tax.categories:
         # A category a community added has no model weight yet: it competes on keywords alone.
         p = probs.get(cid, 1e-3)
-        logits[cid] = math.log(max(p, 1e-6)) + KEYWORD_WEIGHT * min(len(hits.get(cid, ())), 2)
+        kws = hits.get(cid, ())
+        # The words that made a message urgent say most about what it is (冒烟 in 垃圾桶冒烟了 is a fire first).
+        in_danger = sum(1 for k in kws if any(k in d for d in danger))
+        logits[cid] = math.log(max(p, 1e-6)) + KEYWORD_WEIGHT * (min(len(kws), 2) + 1.5 * min(in_danger, 1))
     m = max(logits.values())
     ex = {c: math.exp(v - m) for c, v in logits.items()}
     s = sum(ex.values())
@@ -148,7 +153,9 @@ def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded) -> tuple[
     top = ranked[0][0]
     ev = list(hits.get(top, ()))[:3]
     if top in model.heads["category"].classes:
-        ev += [f for f in model.top_features("category", top, text, encoded) if not any(f in e or e in f for e in ev)][:2]
+        # Single characters explain nothing to a person: only longer features are shown.
+        feats = [f for f in model.top_features("category", top, text, encoded, n=8) if len(f) > 1]
+        ev += [f for f in feats if not any(f in e or e in f for e in ev)][:2]
     return ranked, ev
 
 
@@ -178,7 +185,7 @@ def parse(text: str, now: datetime | None = None, locale: str = "zh", taxonomy: 
                 break
     hours, hours_ev = parse_hours(norm)
     activity, activity_ev = match_activity(norm, tax)
-    scores = {i: probs.get(i, 0.0) + (INTENT_CUE_WEIGHT if i in cue_hits else 0.0) for i in INTENTS}
+    scores = {i: probs.get(i, 0.0) + (INTENT_CUE_WEIGHT.get(i, 0.6) if i in cue_hits else 0.0) for i in INTENTS}
     if "volunteer_claim" in cue_hits and hours is not None:
         scores["volunteer_claim"] += 0.2
     total = sum(scores.values()) or 1.0
@@ -195,7 +202,7 @@ def parse(text: str, now: datetime | None = None, locale: str = "zh", taxonomy: 
     confidence = intent_conf
     when = None
     if intent == "report":
-        candidates, cat_ev = _categorise(norm, tax, model, encoded)
+        candidates, cat_ev = _categorise(norm, tax, model, encoded, urgent_ev)
         candidates = candidates[:3]
         category, confidence = candidates[0]
         evidence += [e for e in cat_ev if e not in evidence]

@@ -37,6 +37,8 @@ ZH_FRAMES = [
     "{p}的{x}", "{x} {p}", "{x}。{p}", "跟你们说一下，{x}", "我家{p}{x}", "{x}，谁来管管", "老是{x}", "又{x}了",
     "{x}，烦死了", "{x}，已经一个多星期了", "{x}，求助", "{x}，希望尽快解决", "{x}？？", "举报一下，{x}",
     "{x}，拍了照片", "早上发现{x}", "昨天晚上{x}", "最近{x}", "一直{x}", "麻烦问下，{x}",
+    "{x}，什么时候能修好", "{x}，什么时候来人", "{x}，什么时候能解决", "{x}，什么时候恢复", "{x}，多久能弄好",
+    "{x}，有没有人管", "{x}，到底管不管", "{x}，怎么还没人来",
 ]
 ZH_TAILS = ["麻烦处理一下", "请尽快处理", "好几天了", "太影响生活了", "没人管", "物业也不管", "谢谢", "急", "能不能快点",
             "已经一个星期了", "希望有人来看看", "辛苦了", "大家都很有意见", "打物业电话也没用", "影响很不好",
@@ -50,8 +52,15 @@ EN_FRAMES = [
     "{x}", "{x}.", "Hi, {x}", "{x}, please fix it", "{x} in building {b}", "Building {b}: {x}", "{x} for days now",
     "Please help, {x}", "Can someone look at this? {x}", "{x}!", "Hello, {x}. Thanks", "{x} in block {b}, unit {u}",
     "{x} near the gate", "{x} again", "Complaint: {x}", "{x}, nobody is doing anything", "hey {x}", "{x} outside my flat",
-    "{x}. Please send someone", "FYI {x}", "{x}, it has been a week",
+    "{x}. Please send someone", "FYI {x}", "{x}, it has been a week", "{x}, when will it be fixed?",
+    "{x}. When is someone coming?", "{x}, is anyone going to do something?",
 ]
+# Where something happens is said in every category; spreading these phrases evenly over all of them teaches the
+# model that a place (电梯口, parking lot) is not evidence of a category by itself.
+ZH_LOCS = ["在电梯口", "在电梯里", "电梯旁边", "在楼梯口", "在车库", "地下车库里", "停车场那边", "在小区门口", "楼道里",
+           "花园里", "单元门口", "广场上", "楼下", "楼顶上", "车棚里", "垃圾站旁边", "健身区", "门卫室旁边", "地下室"]
+EN_LOCS = ["in the parking lot", "in the car park", "in the lift", "near the elevator", "in the stairwell", "at the gate",
+           "by the bins", "in the garden", "in the lobby", "in the basement", "on the roof", "in the bike shed"]
 EN_TAILS = ["please fix", "thanks", "this is the third time", "nobody cares", "please send someone"]
 
 CLAIM_ZH = [
@@ -163,12 +172,16 @@ def generate_corpus(seed: int = 7, per_category: int = 1400) -> list[dict]:
         cs = seeds.get(cid, {})
         n_zh, n_en = int(per_category * 0.7), int(per_category * 0.3)
         for core in _cores(cs, "zh", list(cat.keywords.get("zh", ())), rng, n_zh):
+            if rng.random() < 0.25:
+                core = rng.choice(ZH_LOCS) + rng.choice(["", "，", "有", ""]) + core
             text = rng.choice(ZH_FRAMES).format(x=core, p=_fill_place(rng.choice(ZH_PLACES), rng), t=rng.choice(ZH_TAILS))
             if rng.random() < 0.15:
                 text = s2t.convert(text)
             rows.append({"text": text, "intent": "report", "category": cid})
         for core in _cores(cs, "en", list(cat.keywords.get("en", ())), rng, n_en):
             core = core[0].upper() + core[1:] if rng.random() < 0.5 else core
+            if rng.random() < 0.25:
+                core = core + " " + rng.choice(EN_LOCS)
             text = rng.choice(EN_FRAMES).format(x=core, b=rng.randint(1, 20), u=rng.randint(1, 5))
             if rng.random() < 0.05:
                 text = _fill_place(rng.choice(ZH_PLACES[:8]), rng) + " " + text  # mixed scripts
@@ -213,7 +226,7 @@ def _first_category(row: dict) -> str | None:
     return c[0] if isinstance(c, list) and c else c
 
 
-def fit(rows: list[dict], c_reg: float = 4.0) -> dict:
+def fit(rows: list[dict], c_reg: float = 2.0) -> dict:
     """Fit both heads; return the model as a JSON-ready dict."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -264,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot.services.nlu.train", description=__doc__.splitlines()[0])
     ap.add_argument("--extra", action="append", default=[], help="more labelled JSONL (same format as dev.jsonl)")
     ap.add_argument("--out", default=str(MODEL))
-    ap.add_argument("--C", type=float, default=4.0, help="inverse regularisation strength")
+    ap.add_argument("--C", type=float, default=2.0, help="inverse regularisation strength")
     ap.add_argument("--no-write-corpus", action="store_true")
     args = ap.parse_args(argv)
     rows = generate_corpus()
