@@ -31,6 +31,7 @@ class App:
         self.channels: dict[str, Channel] = {}
         self._pacers: dict[str, Pacer] = {}
         self.scheduler = None
+        self.renderer.category_names = {cid: dict(c.names) for cid, c in self.taxonomy.categories.items()}
 
     # -- configuration shipped as data ----------------------------------------
     @cached_property
@@ -38,6 +39,12 @@ class App:
         from bot.services.routing import load_routing
 
         return load_routing(self.settings.routing_file)
+
+    @cached_property
+    def taxonomy(self):
+        from bot.services.nlu import load_taxonomy
+
+        return load_taxonomy(override_path=self.settings.taxonomy_override)
 
     def pacer(self, platform: str) -> Pacer:
         p = self._pacers.get(platform)

@@ -42,6 +42,7 @@ class Renderer:
         self.default_locale = default_locale
         self._labels: dict[str, dict[str, dict]] = {}
         self._envs: dict[tuple[str, bool], Environment] = {}
+        self.category_names: dict[str, dict[str, str]] = {}  # from the taxonomy (data a community extends)
         for loc in LOCALES:
             self._labels[loc] = self._load_labels(loc)
 
@@ -86,9 +87,12 @@ class Renderer:
             )
             env.globals["label"] = lambda k, **c: self._label_markup(k, locale, html, **c)
             env.globals["colour_mark"] = lambda c: COLOUR_MARK.get(c, "⚪")
+            env.globals["category"] = lambda c: self.category_names.get(c, {}).get(locale) or c
             env.filters["when"] = lambda d, fmt="%Y-%m-%d %H:%M": self.local(d).strftime(fmt) if d else ""
             env.filters["mask_phone"] = mask_phone
             env.filters["case_no"] = lambda n: f"#{n}"
+            # bold in Telegram's HTML, plain in the web chat
+            env.filters["bold"] = (lambda t: Markup("<b>%s</b>") % t) if html else (lambda t: t)
             self._envs[key] = env
         return env
 

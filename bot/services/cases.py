@@ -1,0 +1,467 @@
+"""Cases: the closed loop 收集、受理、处置、答复、评价 — states, transitions, who may do what, and who is told.
+
+Every transition is checked against TRANSITIONS and the actor's rights (read from the database), is recorded as an
+append-only CaseEvent, and tells the other parties through the outbox, all in the caller's transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import Button, Photo, Reply
+from bot.dispatch import Refused
+from bot.services import outbox, routing
+from bot.services.people import active_roles
+from models import Building, Case, CaseEvent, CaseFollower, CasePhoto, Community, Department, Grid, Person, RoleAssignment
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+# action: (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "assign": (frozenset({"submitted", "assigned", "reopened", "escalated"}), "assigned"),
+    "accept": (frozenset({"assigned", "reopened", "escalated"}), "accepted"),
+    "progress": (frozenset({"accepted", "in_progress"}), "in_progress"),
+    "resolve": (frozenset({"accepted", "in_progress"}), "resolved"),
+    "close": (frozenset({"resolved"}), "closed"),
+    "reopen": (frozenset({"resolved", "closed"}), "reopened"),
+    "cancel": (frozenset({"submitted", "assigned"}), "cancelled"),
+    "escalate": (frozenset({"assigned", "accepted", "in_progress", "reopened"}), "escalated"),
+    "hand_back": (frozenset({"assigned", "accepted", "in_progress", "reopened", "escalated"}), "assigned"),
+}
+OPEN_STATES = routing.OPEN_STATES
+REOPEN_WITHIN = timedelta(days=30)
+COLOUR_ORDER = {"red": 0, "yellow": 1, "green": 2}
+
+
+def can(case: Case, action: str) -> bool:
+    return case.state in TRANSITIONS[action][0]
+
+
+def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, now: datetime,
+          note: str | None = None, **data: Any) -> CaseEvent:
+    allowed, to = TRANSITIONS[action]
+    if case.state not in allowed:
+        raise Refused("cases/illegal_transition", case_id=case.id, state=case.state, action=action)
+    ev = CaseEvent(case_id=case.id, at=now, actor_id=actor_id, kind=action, from_state=case.state, to_state=to,
+                   note=note, data=data)
+    case.state = to
+    case.updated_at = now
+    session.add(ev)
+    return ev
+
+
+async def load_for_update(session: AsyncSession, case_id: int) -> Case:
+    """The case row, locked for this transaction on PostgreSQL, so two presses cannot both pass the state check."""
+    case = await session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    if case is None:
+        raise Refused("cases/not_found", case_id=case_id)
+    await session.refresh(case)  # another transaction may have changed it before we took the lock
+    return case
+
+
+# -- rights ---------------------------------------------------------------------
+async def _supervises(session: AsyncSession, person: Person, case: Case) -> bool:
+    """Grid leaders of the case's grid and coordinators of its community may act on it too (督办)."""
+    for r in person.roles:
+        if not r.active:
+            continue
+        if r.role == "grid_leader" and case.grid_id is not None and r.grid_id == case.grid_id:
+            return True
+        if r.role == "coordinator" and (r.community_id is None or r.community_id == case.community_id):
+            return True
+    return False
+
+
+async def require_handler(session: AsyncSession, person: Person | None, case: Case) -> None:
+    """The assignee (with an active staff role), or a supervisor of the case, may run it."""
+    if person is None:
+        raise Refused("errors/not_allowed")
+    staff = active_roles(person) - {"resident"}
+    if case.assignee_id == person.id and staff:
+        return
+    if await _supervises(session, person, case):
+        return
+    raise Refused("cases/not_yours", case_id=case.id)
+
+
+async def can_view(session: AsyncSession, person: Person | None, case: Case) -> bool:
+    if person is None:
+        return False
+    if person.id in (case.reporter_id, case.assignee_id):
+        return True
+    if await session.get(CaseFollower, (case.id, person.id)):
+        return True
+    for r in person.roles:
+        if not r.active:
+            continue
+        if r.role in ("grid_worker", "grid_leader", "building_leader") and case.grid_id and r.grid_id == case.grid_id:
+            return True
+        if r.role == "dept_handler" and case.department_id and r.department_id == case.department_id:
+            return True
+        if r.role == "coordinator" and (r.community_id is None or r.community_id == case.community_id):
+            return True
+    return False
+
+
+# -- views ------------------------------------------------------------------------
+async def view(session: AsyncSession, case: Case, viewer: Person | None) -> dict[str, Any]:
+    """Template context for a case. The resident's name, address and phone only for whoever handles it."""
+    b = await session.get(Building, case.building_id) if case.building_id else None
+    g = await session.get(Grid, case.grid_id) if case.grid_id else None
+    dep = await session.get(Department, case.department_id) if case.department_id else None
+    assignee = await session.get(Person, case.assignee_id) if case.assignee_id else None
+    reporter = await session.get(Person, case.reporter_id)
+    handles = viewer is not None and (viewer.id == case.assignee_id or (
+        await _supervises(session, viewer, case)))
+    photos = list(await session.scalars(select(CasePhoto).where(CasePhoto.case_id == case.id).order_by(CasePhoto.id)))
+    followers = len(list(await session.scalars(select(CaseFollower.person_id).where(CaseFollower.case_id == case.id))))
+    ctx: dict[str, Any] = {
+        "id": case.id, "category": case.category, "colour": case.colour, "urgent": case.urgent, "state": case.state,
+        "text": case.text, "building": b.code if b else None, "unit": case.unit, "room": case.room if handles else None,
+        "grid": g.name if g else None, "grid_en": (g.name_en or g.name) if g else None,
+        "department": dep.name if dep else None, "department_en": (dep.name_en or dep.name) if dep else None,
+        "assignee": assignee.name if assignee else None, "accept_due_at": case.accept_due_at,
+        "resolve_due_at": case.resolve_due_at, "created_at": case.created_at, "resolved_at": case.resolved_at,
+        "resolution_note": case.resolution_note, "rating": case.rating, "reopen_count": case.reopen_count,
+        "photos": len([p for p in photos if p.stage == "report"]),
+        "resolution_photos": len([p for p in photos if p.stage == "resolution"]),
+        "followers": followers, "has_location": case.latitude is not None, "handles": handles,
+        "latitude": case.latitude, "longitude": case.longitude, "route_reason": case.route_reason,
+        "supervised": case.supervised, "escalation_level": case.escalation_level,
+    }
+    if handles:
+        ctx["reporter"] = {"name": reporter.name, "phone": reporter.phone or "", "unit": reporter.unit,
+                           "room": reporter.room}
+    return ctx
+
+
+def first_photo(photos: list[CasePhoto], stage: str) -> Photo | None:
+    for p in photos:
+        if p.stage == stage:
+            return Photo(p.platform, p.file_ref)
+    return None
+
+
+def worker_buttons(case: Case) -> list[list[Button]]:
+    rows: list[list[Button]] = []
+    if can(case, "accept"):
+        rows.append([Button("cases.accept", f"c1:acc:{case.id}")])
+    if case.state in ("accepted", "in_progress"):
+        rows.append([Button("cases.resolve", f"c1:res:{case.id}"), Button("cases.progress", f"c1:prog:{case.id}")])
+    if case.state in OPEN_STATES and case.state != "submitted":
+        rows.append([Button("cases.help", f"c1:help:{case.id}"), Button("cases.escalate", f"c1:esc:{case.id}")])
+        rows.append([Button("cases.hand_back", f"c1:back:{case.id}")])
+    return rows
+
+
+async def worker_card(session: AsyncSession, case: Case, viewer: Person, template: str = "cases/assigned",
+                      **extra: Any) -> Reply:
+    photos = list(await session.scalars(select(CasePhoto).where(CasePhoto.case_id == case.id).order_by(CasePhoto.id)))
+    return Reply(template, {"case": await view(session, case, viewer), **extra}, buttons=worker_buttons(case), photo=first_photo(photos, "report"))
+
+
+# -- telling people ----------------------------------------------------------------
+async def parties(session: AsyncSession, case: Case) -> list[int]:
+    """The reporter and everyone who joined (+1): they hear of every change."""
+    ids = [case.reporter_id]
+    ids += [p for p in await session.scalars(select(CaseFollower.person_id).where(CaseFollower.case_id == case.id))
+            if p != case.reporter_id]
+    return ids
+
+
+async def tell_residents(session: AsyncSession, case: Case, event: str, now: datetime, actor_id: int | None,
+                         buttons: list[list[Button]] | None = None, **extra: Any) -> None:
+    for pid in await parties(session, case):
+        if pid == actor_id:
+            continue
+        person = await session.get(Person, pid)
+        own = pid == case.reporter_id
+        outbox.enqueue(session, pid, Reply(f"cases/{event}", {"case": await view(session, case, person), "own": own,
+                                                              **extra},
+                                           buttons=(buttons or []) if own else []), now)
+
+
+async def tell_assignee(session: AsyncSession, case: Case, now: datetime, template: str = "cases/assigned",
+                        **extra: Any) -> None:
+    if case.assignee_id is None:
+        return
+    person = await session.get(Person, case.assignee_id)
+    card = await worker_card(session, case, person, template, **extra)
+    outbox.enqueue(session, case.assignee_id, card, now, priority=2 if case.colour == "red" else 4)
+
+
+# -- the loop ----------------------------------------------------------------------
+@dataclass
+class Draft:
+    text: str
+    category: str
+    urgent: bool
+    building_id: int | None
+    unit: str | None
+    room: str | None
+    latitude: float | None = None
+    longitude: float | None = None
+    photos: tuple[tuple[str, str], ...] = ()
+    parse: dict | None = None
+
+
+async def find_duplicate(session: AsyncSession, reporter: Person, d: Draft) -> Case | None:
+    """An open case of the same category in the same building (or grid, without a building) by someone else."""
+    q = select(Case).where(Case.category == d.category, Case.state.in_(OPEN_STATES), Case.reporter_id != reporter.id)
+    if d.building_id:
+        q = q.where(Case.building_id == d.building_id)
+    elif reporter.building_id:
+        b = await session.get(Building, reporter.building_id)
+        q = q.where(Case.grid_id == b.grid_id)
+    else:
+        return None
+    return await session.scalar(q.order_by(Case.id.desc()).limit(1))
+
+
+async def file_case(session: AsyncSession, app: "App", reporter: Person, d: Draft, now: datetime) -> Case:
+    r = await routing.route(session, app.routing, community_id=reporter.community_id, building_id=d.building_id,
+                            category=d.category, urgent=d.urgent)
+    accept_due, resolve_due = routing.due_times(app.routing, r.colour, now)
+    b = await session.get(Building, d.building_id) if d.building_id else None
+    case = Case(
+        community_id=b.community_id if b else reporter.community_id, grid_id=r.grid_id, building_id=d.building_id,
+        unit=d.unit, room=d.room, latitude=d.latitude, longitude=d.longitude, category=d.category, urgent=d.urgent,
+        colour=r.colour, state="submitted", text=d.text, reporter_id=reporter.id, department_id=r.department_id,
+        route_reason=r.reason, accept_due_at=accept_due, resolve_due_at=resolve_due, parse=d.parse or {},
+        created_at=now, updated_at=now,
+    )
+    session.add(case)
+    await session.flush()
+    session.add(CaseEvent(case_id=case.id, at=now, actor_id=reporter.id, kind="submit", from_state=None,
+                          to_state="submitted", note=None, data={"category": d.category, "urgent": d.urgent}))
+    for platform, ref in d.photos:
+        session.add(CasePhoto(case_id=case.id, platform=platform, file_ref=ref, stage="report", created_at=now))
+    case.assignee_id = r.assignee_id
+    _move(session, case, "assign", None, now, reason=r.reason, assignee=r.assignee_id, department=r.department_id)
+    await session.flush()
+    await tell_assignee(session, case, now)
+    for pid in r.inform_ids:
+        person = await session.get(Person, pid)
+        outbox.enqueue(session, pid, Reply("cases/informed", {"case": await view(session, case, person)}), now)
+    if r.reason in ("no_address", "no_staff"):
+        case.supervised = True
+    return case
+
+
+async def join(session: AsyncSession, case_id: int, person: Person, now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    if case.state not in OPEN_STATES:
+        raise Refused("cases/join_closed", case_id=case.id)
+    if case.reporter_id == person.id or await session.get(CaseFollower, (case.id, person.id)):
+        return case
+    session.add(CaseFollower(case_id=case.id, person_id=person.id, created_at=now))
+    session.add(CaseEvent(case_id=case.id, at=now, actor_id=person.id, kind="join", from_state=case.state,
+                          to_state=case.state, data={}))
+    return case
+
+
+async def accept(session: AsyncSession, case_id: int, actor: Person, now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    await require_handler(session, actor, case)
+    if case.state == "accepted" and case.assignee_id == actor.id:
+        raise Refused("cases/already_accepted", case_id=case.id)
+    _move(session, case, "accept", actor.id, now)
+    case.assignee_id = actor.id if active_roles(actor) & {"grid_worker", "grid_leader", "dept_handler",
+                                                         "building_leader"} else case.assignee_id
+    case.accepted_at = case.accepted_at or now
+    await tell_residents(session, case, "accepted", now, actor.id, assignee=actor.name)
+    return case
+
+
+async def progress(session: AsyncSession, case_id: int, actor: Person, note: str, now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    await require_handler(session, actor, case)
+    _move(session, case, "progress", actor.id, now, note=note)
+    await tell_residents(session, case, "progress", now, actor.id, note=note)
+    return case
+
+
+async def resolve(session: AsyncSession, case_id: int, actor: Person, note: str, photos: list[tuple[str, str]],
+                  now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    await require_handler(session, actor, case)
+    _move(session, case, "resolve", actor.id, now, note=note, photos=len(photos))
+    case.resolved_at = now
+    case.resolution_note = note
+    for platform, ref in photos:
+        session.add(CasePhoto(case_id=case.id, platform=platform, file_ref=ref, stage="resolution", created_at=now))
+    await session.flush()
+    rate = [[Button("cases.rate", f"c1:rate:{case.id}:{n}", {"n": n}) for n in range(1, 6)],
+            [Button("cases.reopen", f"c1:reopen:{case.id}")]]
+    photo = photos[0] if photos else None
+    for pid in await parties(session, case):
+        person = await session.get(Person, pid)
+        own = pid == case.reporter_id
+        outbox.enqueue(session, pid, Reply("cases/resolved", {"case": await view(session, case, person), "own": own},
+                                           buttons=rate if own else [],
+                                           photo=Photo(*photo) if photo else None), now)
+    return case
+
+
+async def rate(session: AsyncSession, case_id: int, actor: Person, stars: int, now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    if case.reporter_id != actor.id:
+        raise Refused("cases/not_yours", case_id=case.id)
+    if not 1 <= stars <= 5:
+        raise Refused("errors/stale_button")
+    if case.state == "closed" and case.rating is not None:
+        raise Refused("cases/already_rated", case_id=case.id, rating=case.rating)
+    _move(session, case, "close", actor.id, now, rating=stars)
+    case.rating = stars
+    case.closed_at = now
+    if case.assignee_id:
+        outbox.enqueue(session, case.assignee_id, Reply("cases/rated", {"case": await view(
+            session, case, await session.get(Person, case.assignee_id)), "stars": stars}), now)
+    return case
+
+
+async def comment(session: AsyncSession, case_id: int, actor: Person, text: str, now: datetime) -> Case:
+    case = await session.get(Case, case_id)
+    if case is None or case.reporter_id != actor.id:
+        raise Refused("cases/not_found", case_id=case_id)
+    case.rating_comment = text
+    session.add(CaseEvent(case_id=case.id, at=now, actor_id=actor.id, kind="comment", from_state=case.state,
+                          to_state=case.state, note=text, data={}))
+    return case
+
+
+async def reopen(session: AsyncSession, app: "App", case_id: int, actor: Person, reason: str, now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    if case.reporter_id != actor.id:
+        raise Refused("cases/not_yours", case_id=case.id)
+    if case.resolved_at and now - case.resolved_at > REOPEN_WITHIN:
+        raise Refused("cases/reopen_too_late", case_id=case.id)
+    _move(session, case, "reopen", actor.id, now, note=reason)
+    case.reopen_count += 1
+    case.rating = None
+    case.closed_at = None
+    case.resolved_at = None
+    accept_due, resolve_due = routing.due_times(app.routing, case.colour, now)
+    case.accept_due_at, case.resolve_due_at = accept_due, resolve_due
+    await tell_assignee(session, case, now, template="cases/reopened_worker", reason=reason)
+    await tell_residents(session, case, "reopened", now, actor.id, reason=reason)
+    return case
+
+
+async def cancel(session: AsyncSession, case_id: int, actor: Person, now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    if case.reporter_id != actor.id:
+        raise Refused("cases/not_yours", case_id=case.id)
+    if not can(case, "cancel"):
+        raise Refused("cases/cannot_cancel", case_id=case.id, state=case.state)
+    _move(session, case, "cancel", actor.id, now)
+    if case.assignee_id:
+        outbox.enqueue(session, case.assignee_id, Reply("cases/cancelled_worker", {"case": await view(
+            session, case, await session.get(Person, case.assignee_id))}), now)
+    await tell_residents(session, case, "cancelled", now, actor.id)
+    return case
+
+
+async def escalate(session: AsyncSession, case_id: int, actor: Person, department_id: int, now: datetime,
+                   note: str | None = None) -> Case:
+    """吹哨报到: a grid matter goes to a department's handler; the grid worker stays informed."""
+    case = await load_for_update(session, case_id)
+    await require_handler(session, actor, case)
+    dep = await session.get(Department, department_id)
+    if dep is None:
+        raise Refused("errors/stale_button")
+    handler = await routing.department_handler(session, dep.id)
+    if handler is None:
+        raise Refused("cases/department_unstaffed", department=dep.name)
+    previous = case.assignee_id
+    _move(session, case, "escalate", actor.id, now, note=note, department=dep.id, to=handler, previous=previous)
+    case.department_id, case.assignee_id = dep.id, handler
+    case.escalation_level += 1
+    await tell_assignee(session, case, now, template="cases/escalated_to_you", by=actor.name)
+    await tell_residents(session, case, "escalated", now, actor.id)
+    return case
+
+
+async def request_help(session: AsyncSession, case_id: int, actor: Person, now: datetime) -> Case:
+    """Ask the grid leader (or the coordinator) for help: the case becomes supervised (督办)."""
+    case = await load_for_update(session, case_id)
+    await require_handler(session, actor, case)
+    case.supervised = True
+    session.add(CaseEvent(case_id=case.id, at=now, actor_id=actor.id, kind="help", from_state=case.state,
+                          to_state=case.state, data={}))
+    helpers = await _supervisors(session, case)
+    helpers = [h for h in helpers if h != actor.id]
+    if not helpers:
+        raise Refused("cases/no_supervisor")
+    for pid in helpers:
+        outbox.enqueue(session, pid, await worker_card(session, case, await session.get(Person, pid),
+                                                       "cases/help_requested", by=actor.name), now, priority=3)
+    return case
+
+
+async def _supervisors(session: AsyncSession, case: Case) -> list[int]:
+    ids = []
+    if case.grid_id:
+        ids = list(await session.scalars(select(RoleAssignment.person_id).where(
+            RoleAssignment.role == "grid_leader", RoleAssignment.grid_id == case.grid_id,
+            RoleAssignment.active.is_(True))))
+    if not ids:
+        ids = list(await session.scalars(select(RoleAssignment.person_id).where(
+            RoleAssignment.role == "coordinator", RoleAssignment.active.is_(True),
+            or_(RoleAssignment.community_id == case.community_id, RoleAssignment.community_id.is_(None)))))
+    return sorted(set(ids))
+
+
+async def hand_back(session: AsyncSession, app: "App", case_id: int, actor: Person, now: datetime,
+                    note: str | None = None) -> Case:
+    """Not mine to handle: back to the grid leader (or the coordinator), who reassigns it."""
+    case = await load_for_update(session, case_id)
+    await require_handler(session, actor, case)
+    targets = [p for p in await _supervisors(session, case) if p != actor.id]
+    if not targets:
+        coord = await routing.coordinator_for(session, case.community_id)
+        targets = [coord] if coord and coord != actor.id else []
+    if not targets:
+        raise Refused("cases/no_supervisor")
+    _move(session, case, "hand_back", actor.id, now, note=note, to=targets[0], previous=case.assignee_id)
+    case.assignee_id = targets[0]
+    case.department_id = None if case.route_reason != "department" else case.department_id
+    await tell_assignee(session, case, now, template="cases/handed_back_to_you", by=actor.name)
+    return case
+
+
+async def reassign(session: AsyncSession, case_id: int, actor: Person, to_person_id: int, now: datetime) -> Case:
+    case = await load_for_update(session, case_id)
+    if not await _supervises(session, actor, case):
+        raise Refused("cases/not_yours", case_id=case.id)
+    to = await session.get(Person, to_person_id)
+    if to is None or not (active_roles(to) - {"resident"}):
+        raise Refused("errors/stale_button")
+    _move(session, case, "assign", actor.id, now, to=to.id, previous=case.assignee_id)
+    case.assignee_id = to.id
+    await tell_assignee(session, case, now)
+    return case
+
+
+# -- lists ----------------------------------------------------------------------------
+async def queue(session: AsyncSession, person: Person, limit: int = 30) -> list[Case]:
+    rows = list(await session.scalars(select(Case).where(Case.assignee_id == person.id, Case.state.in_(OPEN_STATES))))
+    rows.sort(key=lambda c: (COLOUR_ORDER.get(c.colour, 3), c.created_at))
+    return rows[:limit]
+
+
+async def my_cases(session: AsyncSession, person: Person, limit: int = 20) -> list[Case]:
+    followed = select(CaseFollower.case_id).where(CaseFollower.person_id == person.id)
+    return list(await session.scalars(
+        select(Case).where(or_(Case.reporter_id == person.id, Case.id.in_(followed)))
+        .order_by(Case.id.desc()).limit(limit)))
+
+
+async def community_name(session: AsyncSession, community_id: int | None) -> str:
+    c = await session.get(Community, community_id) if community_id else None
+    return c.name if c else ""
