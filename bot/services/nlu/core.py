@@ -12,7 +12,7 @@ from typing import Any
 
 from .model import MODEL_PATH, LinearModel
 from .numerals import parse_hours
-from .places import extract_place
+from .places import extract_place, mask_places
 from .taxonomy import TAXONOMY_PATH, Taxonomy, load_taxonomy
 from .text import has_content, is_cjk, normalise
 from .times import default_now, resolve_when
@@ -125,7 +125,7 @@ def match_activity(text: str, tax: Taxonomy) -> tuple[str | None, str | None]:
     for act in tax.activities:
         for lang, names in act.names.items():
             for name in names:
-                found = (re.search(r"\b" + re.escape(name), text) is not None) if lang == "en" else name in text
+                found = (re.search(r"\b" + re.escape(name), text, re.ASCII) is not None) if lang == "en" else name in text
                 if found and (best is None or len(name) > best[0]):
                     best = (len(name), act.id, name)
     if best:
@@ -139,10 +139,12 @@ def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
     probs = model.predict("category", text, encoded) if "category" in model.heads else {}
     hits = tax.keyword_hits(text)
     logits = {}
+    best_known = max(probs.values(), default=1.0)
     for cid in tax.categories:
-        # A category a community added has no model weight yet: it competes on keywords alone.
-        p = probs.get(cid, 1e-3)
         kws = hits.get(cid, ())
+        # A category a community added has no model weight yet: where its keywords appear it starts level with
+        # the model's best guess and the keywords decide; elsewhere it stays out of the way.
+        p = probs[cid] if cid in probs else (0.5 * best_known if kws else 1e-3)
         # The words that made a message urgent say most about what it is (冒烟 in 垃圾桶冒烟了 is a fire first).
         in_danger = sum(1 for k in kws if any(k in d for d in danger))
         logits[cid] = math.log(max(p, 1e-6)) + KEYWORD_WEIGHT * (min(len(kws), 2) + 1.5 * min(in_danger, 1))
@@ -206,9 +208,10 @@ def parse(text: str, now: datetime | None = None, locale: str = "zh", taxonomy: 
         candidates = candidates[:3]
         category, confidence = candidates[0]
         evidence += [e for e in cat_ev if e not in evidence]
-        # A thin message ("坏了") is a report of something: confidence in its category stays low.
-        if len(encoded[0]) < 3:
-            confidence = min(confidence, 0.3)
+        # A thin message ("坏了", "broken") is a report of something, but of what? Confidence stays low.
+        content = mask_places(norm)
+        if sum(1 for ch in content if is_cjk(ch)) <= 2 and len(re.findall(r"[a-z]{2,}", content)) <= 1:
+            confidence = min(confidence, LOW_CONFIDENCE - 0.15)
     else:
         hours = hours if intent == "volunteer_claim" else None
         if intent == "volunteer_claim":

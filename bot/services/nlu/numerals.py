@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+
+def _rx(pattern: str) -> re.Pattern:
+    # ASCII word boundaries: a CJK character next to an English word must count as a boundary ("在building 4").
+    return re.compile(pattern, re.ASCII)
+
 _DIGITS = {"零": 0, "〇": 0, "o": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -83,22 +88,22 @@ def to_int_str(s: str) -> str | None:
 
 
 # Hours of service. Order matters: the most specific shapes first.
-_ZH_HOURS = re.compile(
+_ZH_HOURS = _rx(
     rf"(?:(?P<n>{NUM})\s*(?:个)?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*(?:小时|钟头|个钟|h(?![a-z])|hr(?:s)?(?![a-z]))"
     rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)))?"
 )
-_ZH_HOURS_GE = re.compile(rf"(?P<n>{NUM})\s*个\s*钟(?!头)")
-_ZH_MINUTES = re.compile(rf"(?P<m>{NUM})\s*(?:分钟|min(?:s|utes?)?\b)")
-_EN_HOURS = re.compile(
+_ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*钟(?!头)")
+_ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*(?:分钟|min(?:s|utes?)?\b)")
+_EN_HOURS = _rx(
     rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:hours?|hrs?|h)\b"
     rf"(?:\s*(?:and\s+)?(?P<half2>a\s+half)|\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:minutes?|mins?|m)\b)?"
 )
-_EN_MINUTES = re.compile(rf"\b(?P<m>{EN_NUM})\s*(?:minutes?|mins?)\b")
+_EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*(?:minutes?|mins?)\b")
 _CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}|[一二三四五十]{{1,3}})?\s*分?)"
-_RANGE = re.compile(
+_RANGE = _rx(
     r"(?P<dp1>上午|下午|早上|晚上|中午)?\s*" + _CLOCK.format("a") + r"\s*(?:到|至|-|~|—|–)\s*(?P<dp2>上午|下午|晚上|中午)?\s*" + _CLOCK.format("b")
 )
-_EN_RANGE = re.compile(r"\bfrom\s+(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|-)\s*(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?")
+_EN_RANGE = _rx(r"\bfrom\s+(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|-)\s*(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?")
 
 
 def _minutes_value(s: str | None) -> float:

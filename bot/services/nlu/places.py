@@ -7,28 +7,33 @@ from dataclasses import dataclass
 
 from .numerals import CN_NUM, to_int_str
 
+
+def _rx(pattern: str) -> re.Pattern:
+    # ASCII word boundaries: a CJK character next to an English word must count as a boundary ("在building 4").
+    return re.compile(pattern, re.ASCII)
+
 _N = rf"(\d{{1,3}}|{CN_NUM})"
 _ROOM = r"(\d{3,4})"
 # A letter used as a building name: B座, b栋; only a single Latin letter, not part of a word.
 _L = r"(?<![a-z])([a-z])"
 
-_TRIPLE = re.compile(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d\-.:/])")
-_PAIR_ROOM = re.compile(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{3,4})(?![\d\-.:/])")
+_TRIPLE = _rx(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d\-.:/])")
+_PAIR_ROOM = _rx(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{3,4})(?![\d\-.:/])")
 
-_BUILDING_ZH = re.compile(
+_BUILDING_ZH = _rx(
     rf"(?:第)?{_N}\s*(?:号楼|号楼栋|栋|幢|座|号院楼|#楼|#)"
     rf"|{_N}\s*号(?=\s*(?:\d{{1,2}}|{CN_NUM})\s*(?:单元|门洞))"
     rf"|{_N}\s*楼(?=\s*(?:\d{{1,2}}|{CN_NUM})\s*单元)"
 )
-_BUILDING_LETTER = re.compile(rf"{_L}\s*(?:座|栋|幢|号楼|楼(?!下|上|道|梯|顶|里))")
-_UNIT_ZH = re.compile(rf"(?:第)?{_N}\s*(?:单元|门洞|号门)|(?<=[栋楼幢座])\s*{_N}\s*门(?![口卫禁])")
-_ROOM_ZH = re.compile(rf"(?<![\d.])(\d{{3,4}}|[零〇一二三四五六七八九幺]{{3,4}})\s*(?:室|房间|房|号房|户|号(?![楼院]))")
-_ROOM_AFTER = re.compile(rf"^\s*(?:的|-|—|,|,)?\s*{_ROOM}(?![\d.:%])")
+_BUILDING_LETTER = _rx(rf"{_L}\s*(?:座|栋|幢|号楼|楼(?!下|上|道|梯|顶|里))")
+_UNIT_ZH = _rx(rf"(?:第)?{_N}\s*(?:单元|门洞|号门)|(?<=[栋楼幢座])\s*{_N}\s*门(?![口卫禁])")
+_ROOM_ZH = _rx(rf"(?<![\d.])(\d{{3,4}}|[零〇一二三四五六七八九幺]{{3,4}})\s*(?:室|房间|房|号房|户|号(?![楼院]))")
+_ROOM_AFTER = _rx(rf"^\s*(?:的|-|—|,|,)?\s*{_ROOM}(?![\d.:%])")
 
-_BUILDING_EN = re.compile(r"\b(?:building|bldg\.?|block|blk\.?|tower)\s*(?:no\.?|number|#)?\s*(\d{1,3}|[a-z])\b")
-_BUILDING_EN_PRE = re.compile(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
-_UNIT_EN = re.compile(r"\b(?:unit|entrance|stairwell|staircase)\s*(?:no\.?|number|#)?\s*(\d{1,2}|[a-z])\b")
-_ROOM_EN = re.compile(r"\b(?:room|rm\.?|apartment|apt\.?|flat|suite|#)\s*(?:no\.?)?\s*(\d{2,4}[a-z]?)\b")
+_BUILDING_EN = _rx(r"\b(?:building|bldg\.?|block|blk\.?|tower)\s*(?:no\.?|number|#)?\s*(\d{1,3}|[a-z])\b")
+_BUILDING_EN_PRE = _rx(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
+_UNIT_EN = _rx(r"\b(?:unit|entrance|stairwell|staircase)\s*(?:no\.?|number|#)?\s*(\d{1,2}|[a-z])\b")
+_ROOM_EN = _rx(r"\b(?:room|rm\.?|apartment|apt\.?|flat|suite|#)\s*(?:no\.?)?\s*(\d{2,4}[a-z]?)\b")
 
 
 @dataclass(frozen=True)

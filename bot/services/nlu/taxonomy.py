@@ -69,7 +69,7 @@ def _compile_all(patterns: list[str], where: str) -> list[re.Pattern]:
     out = []
     for p in patterns:
         try:
-            out.append(re.compile(str(p)))
+            out.append(re.compile(str(p), re.ASCII))
         except re.error as exc:  # a bad cue in a community file must not take the bot down
             raise ValueError(f"bad regular expression in {where}: {p!r}: {exc}") from exc
     return out
@@ -169,7 +169,7 @@ def load_taxonomy(path: str | Path | None = None, override_path: str | Path | No
         for w in kws.get("zh", ()):
             kw_index.append((cid, w, None))
         for w in kws.get("en", ()):
-            kw_index.append((cid, w, re.compile(r"\b" + re.escape(w))))
+            kw_index.append((cid, w, re.compile(r"\b" + re.escape(w), re.ASCII)))
 
     cues = []
     for lang, items in urgency["cues"].items():

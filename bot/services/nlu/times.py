@@ -8,6 +8,11 @@ from zoneinfo import ZoneInfo
 
 from .numerals import to_number
 
+
+def _rx(pattern: str) -> re.Pattern:
+    # ASCII word boundaries: a CJK character next to an English word must count as a boundary ("在building 4").
+    return re.compile(pattern, re.ASCII)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _WD_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5, "1": 0, "2": 1, "3": 2,
@@ -22,19 +27,19 @@ _PM_PARTS = {"下午", "傍晚", "晚上", "夜里", "今晚", "昨晚", "半夜
 _REL_DAY_ZH = [("大前天", -3), ("前天", -2), ("昨天", -1), ("昨日", -1), ("昨儿", -1), ("昨晚", -1), ("昨早", -1),
                ("今天", 0), ("今日", 0), ("今儿", 0), ("今早", 0), ("今晚", 0), ("明天", 1), ("明日", 1),
                ("后天", 2), ("大后天", 3)]
-_WEEK_ZH = re.compile(r"(上上|上个?|这个?|本|下个?|下下)?\s*(?:周|星期|礼拜)([一二三四五六日天末1-7])")
-_DAYS_AGO_ZH = re.compile(r"([0-9]+|[一二两三四五六七八九十]+)\s*天(?:以)?前")
-_DATE_ZH = re.compile(r"(?:(\d{1,2}|[一二三四五六七八九十]+)\s*月\s*)?(\d{1,2}|[一二三四五六七八九十]+)\s*[日号](?!楼|院|单元)")
-_CLOCK_ZH = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:点|:|时)\s*(半|一刻|\d{1,2}|[一二三四五十]{1,3})?")
-_DAYPART_RX = re.compile("|".join(sorted(_DAYPART_ZH, key=len, reverse=True)))
+_WEEK_ZH = _rx(r"(上上|上个?|这个?|本|下个?|下下)?\s*(?:周|星期|礼拜)([一二三四五六日天末1-7])")
+_DAYS_AGO_ZH = _rx(r"([0-9]+|[一二两三四五六七八九十]+)\s*天(?:以)?前")
+_DATE_ZH = _rx(r"(?:(\d{1,2}|[一二三四五六七八九十]+)\s*月\s*)?(\d{1,2}|[一二三四五六七八九十]+)\s*[日号](?!楼|院|单元)")
+_CLOCK_ZH = _rx(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:点|:|时)\s*(半|一刻|\d{1,2}|[一二三四五十]{1,3})?")
+_DAYPART_RX = _rx("|".join(sorted(_DAYPART_ZH, key=len, reverse=True)))
 
 _REL_DAY_EN = [("day before yesterday", -2), ("yesterday", -1), ("last night", -1), ("today", 0), ("this morning", 0),
                ("this afternoon", 0), ("this evening", 0), ("tonight", 0), ("tomorrow", 1)]
-_WEEK_EN = re.compile(r"\b(last|this|next|on|past)?\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b")
-_DAYS_AGO_EN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|a)\s+days?\s+ago\b")
-_CLOCK_EN = re.compile(r"\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)")
-_CLOCK_COLON = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
-_DAYPART_EN_RX = re.compile(r"\b(morning|noon|afternoon|evening|night|tonight)\b")
+_WEEK_EN = _rx(r"\b(last|this|next|on|past)?\s*(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|s|t)?\b")
+_DAYS_AGO_EN = _rx(r"\b(\d+|one|two|three|four|five|six|seven|a)\s+days?\s+ago\b")
+_CLOCK_EN = _rx(r"\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)")
+_CLOCK_COLON = _rx(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
+_DAYPART_EN_RX = _rx(r"\b(morning|noon|afternoon|evening|night|tonight)\b")
 
 
 def default_now() -> datetime:
@@ -87,13 +92,13 @@ def resolve_when(text: str, now: datetime | None = None) -> tuple[datetime | Non
     if day is None:
         low = text
         for word, off in _REL_DAY_EN:
-            if re.search(r"\b" + word + r"\b", low):
+            if re.search(r"\b" + word + r"\b", low, re.ASCII):
                 day = today + timedelta(days=off)
                 ev.append(word)
                 break
     if day is None:
         m = _WEEK_EN.search(text)
-        if m and (m.group(1) or re.search(r"\b(on|last|this|next|past)\s+\w*$|^\s*$", text[: m.start(2)][-12:] or " ")):
+        if m and (m.group(1) or len(m.group(0).strip()) > 3):
             mod = {"last": "上", "past": None, "this": "这", "next": "下", "on": None, None: None}[m.group(1)]
             target = _WD_EN[m.group(2)]
             if m.group(1) == "last":

@@ -74,19 +74,19 @@ CLAIM_EN = [
     "{act_en} for {dur_en} {when_en}", "Claiming points: {act_en}, {dur_en}", "I volunteered at the {act_en} {when_en}",
     "joined the {act_en} {when_en}, {dur_en}", "please log {dur_en} of {act_en}", "I {verb} {act_en} {when_en}",
 ]
-STATUS_ZH = ["我报的事处理了吗", "进度怎么样了", "{thing}修好了吗", "我反映的{thing}有人管了吗", "上次说的{thing}怎么样了",
+STATUS_ZH = ["我报的问题处理了没", "现在进度如何", "我反映的事有进展吗", "{thing}修好了吗", "我反映的{thing}有人管了吗", "上次说的{thing}怎么样了",
              "查一下进度", "我的工单到哪一步了", "{thing}的事有结果了吗", "都{n}天了还没人处理", "请问我的投诉处理到哪了",
              "我提交的{thing}问题有回复吗", "{thing}那个事受理了吗", "我报修的{thing}什么时候来修", "什么时候能处理好",
              "有人跟进了没", "我的案件办结了吗", "上周报的{thing}还没人来", "处理结果能告诉我吗", "我投诉的事怎么没下文了"]
 STATUS_EN = ["any update on my {thing_en} report?", "what's the status of my case", "has anyone looked at my report about the {thing_en}",
              "is my complaint resolved yet", "any news about the {thing_en}?", "when will someone come about my report",
              "status of my request please", "it's been {n} days, any progress on my case?", "did anyone handle my ticket"]
-POINTS_ZH = ["积分余额多少", "积分兑换", "我有多少积分", "查积分", "积分能换什么", "积分怎么兑换", "我的积分还剩多少",
+POINTS_ZH = ["查积分余额", "兑换积分", "积分还剩多少", "我有多少积分", "查积分", "积分能换什么", "积分怎么兑换", "我的积分还剩多少",
              "积分可以换{gift}吗", "积分商城在哪", "积分明细", "积分什么时候过期", "查一下我的积分", "积分怎么用",
              "想用积分换{gift}", "兑换{gift}要多少积分", "积分排名", "我上次的积分到账了吗", "积分"]
 POINTS_EN = ["what can I buy with my points?", "how many points do I have", "points balance", "redeem my points",
              "can I exchange points for {gift_en}", "check my points", "what rewards can I get", "my points", "how do I spend points"]
-HELP_ZH = ["您好", "你好", "怎么使用", "菜单", "帮助", "在吗", "你能做什么", "怎么用", "这个怎么用啊", "有什么功能", "哈喽",
+HELP_ZH = ["您好呀", "你好", "怎么使用这个", "打开菜单", "主菜单", "帮助", "在吗", "你能做什么", "怎么用", "这个怎么用啊", "有什么功能", "哈喽",
            "早上好", "使用说明", "开始", "谢谢", "好的", "嗯嗯", "你好，请问怎么用", "有人在吗", "能帮我什么"]
 HELP_EN = ["hello", "hi", "help", "menu", "how do I use this", "what can you do", "hey there", "good morning", "start",
            "thanks", "ok", "how does this bot work"]

@@ -1,0 +1,172 @@
+"""Property tests for the exact extractors of the parser: numerals, places, hours and times."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.services.nlu.numerals import cn_to_int, int_to_cn, parse_hours, to_number
+from bot.services.nlu.places import extract_place
+from bot.services.nlu.text import normalise
+from bot.services.nlu.times import resolve_when
+
+ZONES = [ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"), timezone.utc]
+nows = st.builds(
+    lambda d, tz: datetime(2020, 1, 1, tzinfo=tz) + timedelta(minutes=d),
+    st.integers(min_value=0, max_value=60 * 24 * 365 * 8),
+    st.sampled_from(ZONES),
+)
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+def place(text):
+    return extract_place(normalise(text))
+
+
+def hours(text):
+    return parse_hours(normalise(text))[0]
+
+
+# ---- numerals ------------------------------------------------------------------------------------------------
+
+@given(st.integers(min_value=1, max_value=99))
+def test_chinese_numeral_of_small_numbers_round_trips(n):
+    assert cn_to_int(int_to_cn(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=99999))
+def test_chinese_numeral_round_trips_up_to_a_hundred_thousand(n):
+    assert cn_to_int(int_to_cn(n)) == n
+
+
+def test_spoken_numeral_forms():
+    assert cn_to_int("两") == 2
+    assert cn_to_int("两百") == 200
+    assert cn_to_int("三零二") == 302  # room numbers read digit by digit
+    assert cn_to_int("一万零五") == 10005
+    assert to_number("forty-five") == 45
+    assert cn_to_int("楼") is None
+
+
+# ---- places --------------------------------------------------------------------------------------------------
+
+@given(st.integers(min_value=1, max_value=99), st.integers(min_value=1, max_value=9))
+def test_building_and_unit_in_digits(n, m):
+    p = place(f"{n}号楼{m}单元楼道灯坏了")
+    assert (p.building, p.unit, p.room) == (str(n), str(m), None)
+
+
+@given(st.integers(min_value=1, max_value=99), st.integers(min_value=1, max_value=9))
+def test_building_and_unit_in_chinese_numerals(n, m):
+    p = place(f"{int_to_cn(n)}号楼{int_to_cn(m)}单元电梯坏了")
+    assert (p.building, p.unit) == (str(n), str(m))
+
+
+@given(st.integers(min_value=1, max_value=60), st.integers(min_value=1, max_value=33), st.integers(min_value=1, max_value=6))
+def test_building_then_room(n, floor, door):
+    room = f"{floor}0{door}"
+    p = place(f"楼上太吵了 {n}栋{room}")
+    assert (p.building, p.room) == (str(n), room)
+
+
+@given(st.integers(min_value=1, max_value=99), st.integers(min_value=1, max_value=9), st.integers(min_value=101, max_value=3306))
+def test_dashed_building_unit_room(b, u, r):
+    p = place(f"地址 {b}-{u}-{r} 漏水")
+    assert (p.building, p.unit, p.room) == (str(b), str(u), str(r))
+
+
+@given(st.integers(min_value=1, max_value=99), st.integers(min_value=1, max_value=9), st.sampled_from(["building", "Building", "block", "Block", "bldg"]))
+def test_english_building_and_unit(n, m, word):
+    p = place(f"Gas smell in {word} {n}, unit {m}!")
+    assert (p.building, p.unit) == (str(n), str(m))
+
+
+@given(st.sampled_from("ABCDEFGH"), st.sampled_from(["座", "栋", "幢"]))
+def test_letter_buildings(letter, suffix):
+    assert place(f"{letter}{suffix}电梯坏了").building == letter
+
+
+def test_place_forms_from_the_issue():
+    assert (place("5栋").building, place("12幢").building, place("B座").building) == ("5", "12", "B")
+    p = place("三单元502")
+    assert (p.building, p.unit, p.room) == (None, "3", "502")
+    p = place("6栋302")
+    assert (p.building, p.room) == ("6", "302")
+    assert place("block 6").building == "6"
+    p = place("三號樓二單元")  # Traditional
+    assert (p.building, p.unit) == ("3", "2")
+
+
+def test_no_place_is_invented():
+    for text in ["我住3楼，楼道灯坏了", "Hallway lights on the 3rd floor are broken", "电话13812345678",
+                 "2026-11-23 停水了", "11月23号开始停水", "垃圾三天没清运", "打12345也没用"]:
+        p = place(text)
+        assert (p.building, p.unit, p.room) == (None, None, None), text
+
+
+# ---- hours ---------------------------------------------------------------------------------------------------
+
+@given(st.integers(min_value=1, max_value=9))
+def test_n_and_a_half_hours(n):
+    cn = "两" if n == 2 else int_to_cn(n)
+    assert hours(f"陪护老人{cn}个半小时") == n + 0.5
+    assert hours(f"巡逻{n}个小时") == n
+
+
+@given(st.integers(min_value=1, max_value=180))
+def test_minutes_become_hours(m):
+    assert abs(hours(f"今天做了{int_to_cn(m)}分钟的垃圾分类引导") - m / 60) < 0.01
+    assert abs(hours(f"I did {m} minutes of patrol") - m / 60) < 0.01
+
+
+def test_hour_forms_from_the_issue():
+    assert hours("一个半小时") == 1.5
+    assert hours("两个半小时") == 2.5
+    assert hours("四十五分钟") == 0.75
+    assert hours("半小时") == 0.5
+    assert hours("an hour and a half") == 1.5
+    assert hours("3 hours this morning") == 3
+    assert hours("上午9点到11点半在图书角值班") == 2.5
+    assert hours("参加了板凳会，申请积分") is None
+
+
+# ---- times ---------------------------------------------------------------------------------------------------
+
+@settings(max_examples=200)
+@given(nows, st.sampled_from(["昨天", "前天", "大前天", "3天前", "昨天下午", "上周日", "上周一", "上星期三", "上礼拜六",
+                              "周末", "yesterday", "last saturday", "last monday", "2 days ago", "last night"]))
+def test_past_expressions_resolve_to_a_past_date_in_the_timezone_of_now(now, expr):
+    when, ev = resolve_when(normalise(f"{expr}参加了平安巡逻"), now)
+    assert when is not None and ev
+    assert when.tzinfo is now.tzinfo
+    assert when.date() < now.date() or (expr == "周末" and when.date() <= now.date())
+
+
+@given(nows, st.integers(min_value=0, max_value=6))
+def test_last_week_weekday_is_in_the_previous_calendar_week(now, wd):
+    when, _ = resolve_when(normalise(f"上周{WEEKDAYS_ZH[wd]}打扫卫生"), now)
+    monday = now.date() - timedelta(days=now.weekday())
+    assert when.weekday() == wd
+    assert monday - timedelta(days=7) <= when.date() < monday
+
+
+@given(nows, st.integers(min_value=0, max_value=6))
+def test_next_week_weekday_afternoon(now, wd):
+    when, _ = resolve_when(normalise(f"下周{WEEKDAYS_ZH[wd]}下午两点"), now)
+    assert when.date() > now.date() and when.weekday() == wd and (when.hour, when.minute) == (14, 0)
+
+
+@given(nows)
+def test_today_morning_and_this_morning(now):
+    for expr in ("今天上午", "this morning"):
+        when, _ = resolve_when(normalise(expr), now)
+        assert when.date() == now.date() and 6 <= when.hour < 12
+
+
+def test_time_examples_against_a_fixed_monday():
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
+    assert resolve_when("上周日", now)[0].date().isoformat() == "2026-11-22"
+    assert resolve_when("last saturday", now)[0].date().isoformat() == "2026-11-21"
+    assert resolve_when(normalise("下周三下午两点"), now)[0].isoformat() == "2026-12-02T14:00:00+08:00"
+    assert resolve_when("昨天", now)[0].isoformat() == "2026-11-22T00:00:00+08:00"
+    assert resolve_when("参加了板凳会", now) == (None, None)

@@ -1,0 +1,280 @@
+"""What a person would notice about the parser: the dev set's targets are met, danger is never missed,
+bad input never breaks it, Traditional Chinese and English work, claims carry hours/activity/time, and a
+community extends the taxonomy without code."""
+import io
+import json
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.services.nlu import INTENTS, LOW_CONFIDENCE, ParseResult, Taxonomy, load_taxonomy, parse
+from bot.services.nlu import cli
+from bot.services.nlu.train import CORPUS, PARAPHRASES, generate_corpus, read_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "nlu" / "dev.jsonl"
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
+
+
+def dev_rows():
+    assert DEV.exists(), f"the labelled development set is expected at {DEV} (shared/ beside the repository)"
+    return read_jsonl(DEV)
+
+
+def test_dev_set_targets_are_met():
+    res = cli.evaluate(dev_rows())
+    assert res["intent_accuracy"] >= 0.95, res["misses"]
+    assert res["category_macro_f1"] >= 0.90, res["misses"]
+    assert res["urgent_recall"] == 1.0, res["misses"]
+    assert res["urgent_precision"] >= 0.8, res["misses"]
+    assert res["place_exact"] >= 0.95, res["misses"]
+    assert res["hours_exact"] >= 0.95, res["misses"]
+
+
+def test_training_material_holds_no_dev_message():
+    dev_texts = {r["text"] for r in dev_rows()}
+    corpus = {r["text"] for r in generate_corpus()} | {r["text"] for r in read_jsonl(PARAPHRASES)}
+    assert not dev_texts & corpus
+    assert CORPUS.exists()
+
+
+@pytest.mark.parametrize("text", [
+    "冒烟了", "楼道里冒烟了，好大的烟", "人倒在楼梯口不动了", "有人被困在电梯里", "电梯关人了", "孩子走丢了",
+    "我家老人找不到了", "隔壁独居老人三天没开门了", "闻到很浓的煤气味", "厨房燃气泄漏了", "楼下着火了！",
+    "有个大爷晕倒在小区门口", "邻居家好几天没动静了，敲门也没人应", "奶奶早上出门到现在还没回来",
+    "樓道裡冒煙了", "老人倒在家裡叫不醒", "有人被困在電梯裡",
+    "Smoke is coming out of the bin room", "someone collapsed in the lobby", "I smell gas on the third floor",
+    "my daughter is missing", "people trapped in the lift in building 3", "my neighbour hasn't answered the door for days",
+    "救护车进不来，车堵死了", "楼下有人拿刀打架",
+])
+def test_danger_is_never_missed(text):
+    r = parse(text, now=NOW)
+    assert r.urgent, (text, r.evidence)
+    assert r.intent == "report"
+    assert r.evidence  # the bot can say why it raised the alarm
+
+
+@pytest.mark.parametrize("text", [
+    "电动车在楼道里充电，万一着火怎么办", "消防栓被人拆了", "建议组织一次消防演练", "楼道灯坏了", "自行车轮胎漏气了",
+    "有人飞线充电很危险", "垃圾没人清运", "The fire exit is blocked with boxes", "电梯门老是夹人，关得太快",
+])
+def test_talk_about_a_risk_is_not_an_emergency(text):
+    assert not parse(text, now=NOW).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\t", "😀😀😀", "🔥", "1234567890", "3", "?？!！", "<b></b>", "<script>alert(1)</script>",
+    "**楼道灯** _坏了_ [link](http://x.y)", "\x00\x01\x02楼道\x7f灯", "a" * 10000, "楼道灯坏了" * 3000,
+    "Ｂ座３号", "ﾃｽﾄ", "مرحبا", "Привет, свет не работает", "🙂 hi 你好 こんにちは", "\ud800", "null", "{\"text\": 1}",
+])
+def test_bad_input_never_raises(text):
+    r = parse(text, now=NOW)
+    assert r.intent in INTENTS
+    assert 0.0 <= r.confidence <= 1.0
+    json.dumps(r.to_json(), ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_parses(text):
+    r = parse(text, now=NOW)
+    assert r.intent in INTENTS and 0.0 <= r.confidence <= 1.0
+    assert (r.category is None) == (r.intent != "report")
+
+
+def test_messages_without_words_are_help_with_low_confidence():
+    for text in ["", "😀😀", "123456", "。。。"]:
+        r = parse(text)
+        assert r.intent == "help" and r.confidence < LOW_CONFIDENCE
+
+
+def test_long_text_costs_bounded_time():
+    parse("热身")
+    t0 = time.perf_counter()
+    parse("楼上装修太吵了，" * 2000)
+    assert time.perf_counter() - t0 < 0.2
+
+
+@pytest.mark.parametrize("text,category", [
+    ("樓道燈壞了好幾天了", "lighting"), ("垃圾桶滿了，好幾天沒人清運", "sanitation"), ("樓上裝修噪音太大了", "noise"),
+    ("家裡停水了，什麼時候來水", "water"), ("電梯又壞了", "facilities"), ("鄰居家的狗一直叫", "pets"),
+    ("請問怎麼辦理居住證", "services"), ("樓道裡有人飛線充電", "safety_hazard"),
+])
+def test_traditional_chinese_works(text, category):
+    r = parse(text)
+    assert (r.intent, r.category) == ("report", category)
+
+
+def test_traditional_places_and_hours():
+    r = parse("三號樓二單元的路燈壞了")
+    assert (r.building, r.unit, r.category) == ("3", "2", "lighting")
+    r = parse("今天在社區打掃衛生兩個半小時，申請積分", now=NOW)
+    assert (r.intent, r.hours, r.activity) == ("volunteer_claim", 2.5, "cleaning")
+
+
+@pytest.mark.parametrize("text,category", [
+    ("The street light outside block 5 has been out for a week", "lighting"),
+    ("Rubbish bins are overflowing and stink", "sanitation"),
+    ("Neighbours play loud music until 3am", "noise"),
+    ("A car is blocking the fire lane", "parking"),
+    ("Water leaking through my kitchen ceiling", "water"),
+    ("The elevator is out of order again", "facilities"),
+    ("Someone stole my bike from the rack", "public_order"),
+    ("A dog without a leash chased my kids", "pets"),
+    ("How do I apply for a residence permit?", "services"),
+    ("It would be great to have more benches in the park", "suggestion"),
+])
+def test_english_works(text, category):
+    r = parse(text, locale="en")
+    assert (r.intent, r.category) == ("report", category)
+    assert r.language == "en"
+
+
+def test_mixed_scripts():
+    r = parse("3号楼 hallway light 坏了好几天")
+    assert (r.intent, r.category, r.building) == ("report", "lighting", "3")
+    r = parse("Building 4 unit 1 楼道里有人堆垃圾")
+    assert (r.category, r.building, r.unit) == ("sanitation", "4", "1")
+
+
+def test_volunteer_claims_carry_hours_activity_and_time():
+    r = parse("我今天上午在社区打扫卫生两个小时，申请积分", now=NOW)
+    assert (r.intent, r.hours, r.activity, r.category) == ("volunteer_claim", 2.0, "cleaning", None)
+    assert r.when == datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    r = parse("上周日参加了平安巡逻，一个半小时", now=NOW)
+    assert (r.intent, r.hours, r.activity, r.when.date().isoformat()) == ("volunteer_claim", 1.5, "patrol", "2026-11-22")
+    r = parse("I did waste sorting at the bins for 45 minutes last Saturday", now=NOW)
+    assert (r.intent, r.hours, r.activity, r.when.date().isoformat()) == ("volunteer_claim", 0.75, "waste_sorting", "2026-11-21")
+    r = parse("参加了板凳会，申请积分", now=NOW)
+    assert (r.intent, r.hours, r.activity) == ("volunteer_claim", None, "meeting")
+
+
+def test_when_defaults_to_shanghai_time():
+    r = parse("今天打扫卫生一小时")
+    assert r.when is not None and r.when.utcoffset().total_seconds() == 8 * 3600
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("我上周报的路灯修好了没有", "status_query"), ("Any update on my complaint?", "status_query"),
+    ("我还有多少积分", "points"), ("积分能换大米吗", "points"), ("how many points do I have", "points"),
+    ("你好", "help"), ("菜单", "help"), ("hello", "help"), ("怎么使用", "help"),
+    ("怎么办理居住证", "report"), ("希望社区招募志愿者陪老人聊天", "report"),
+])
+def test_intents(text, intent):
+    assert parse(text, now=NOW).intent == intent
+
+
+def test_result_shape_and_json():
+    r = parse("6栋302 楼上天天跺脚，吵得没法睡", now=NOW)
+    assert isinstance(r, ParseResult)
+    with pytest.raises(Exception):
+        r.intent = "help"  # frozen
+    d = r.to_json()
+    for key in ("intent", "category", "urgent", "building", "unit", "room", "hours", "confidence", "when", "activity",
+                "evidence", "candidates"):
+        assert key in d
+    assert (d["building"], d["room"], d["category"]) == ("6", "302", "noise")
+    assert len(d["candidates"]) == 3 and d["candidates"][0][0] == "noise"
+    assert d["candidates"][0][1] >= d["candidates"][1][1] >= d["candidates"][2][1]
+    assert any("吵" in e or "跺脚" in e for e in d["evidence"])
+    assert json.loads(json.dumps(d)) == d
+
+
+def test_unclear_reports_have_low_confidence_and_offer_candidates():
+    r = parse("有个事情想反映一下")
+    assert r.intent != "report" or r.confidence < LOW_CONFIDENCE or r.category == "other"
+    r = parse("坏了")
+    assert r.confidence < LOW_CONFIDENCE
+
+
+def test_phone_numbers_do_not_leak_into_evidence_or_places():
+    r = parse("3号楼漏水，联系我13812345678")
+    assert "13812345678" not in json.dumps(r.to_json())
+    assert (r.building, r.room) == ("3", None)
+
+
+def test_community_override_adds_category_keywords_and_cues(tmp_path):
+    over = tmp_path / "override.yaml"
+    over.write_text(
+        "categories:\n"
+        "  - id: heating\n    names: {zh: 供暖, en: Heating}\n    department_hint: heating_company\n"
+        "    keywords: {zh: [暖气不热, 供暖], en: [radiator cold, heating]}\n"
+        "  - id: lighting\n    keywords: {zh: [灯笼]}\n"
+        "urgency:\n  cues:\n    zh: ['(?<!不)有蛇进屋']\n",
+        encoding="utf-8")
+    tax = load_taxonomy(override_path=over)
+    assert isinstance(tax, Taxonomy) and "heating" in tax.categories
+    assert "灯笼" in tax.categories["lighting"].keywords["zh"] and "路灯" in tax.categories["lighting"].keywords["zh"]
+    r = parse("暖气不热，供暖有问题", taxonomy=tax)
+    assert r.category == "heating" and r.department_hint == "heating_company"
+    assert parse("有蛇进屋了", taxonomy=tax).urgent
+    assert not parse("有蛇进屋了").urgent  # the cue came from the override only
+
+
+def test_routing_hints_are_data():
+    tax = load_taxonomy()
+    assert tax.categories["public_order"].department_hint == "police"
+    assert len(tax.categories) == 15 and list(tax.categories)[-1] == "other"
+    assert parse("有人在车库里偷电瓶").department_hint == "police"
+
+
+def test_points_reader_tolerates_other_sections(tmp_path):
+    pts = tmp_path / "points.yaml"
+    pts.write_text("rules:\n  daily_cap: 50\nactivities:\n  - id: cleaning\n    names: {zh: [扫地]}\n"
+                   "    points_per_hour: 10\n    verify: grid_worker\n  - id: other\n    names: {zh: []}\n"
+                   "rewards: [{id: rice, cost: 100}]\n", encoding="utf-8")
+    tax = load_taxonomy(points_path=pts)
+    assert [a.id for a in tax.activities] == ["cleaning", "other"]
+    assert parse("今天扫地两小时，申请积分", taxonomy=tax).activity == "cleaning"
+
+
+def test_default_activities():
+    ids = [a.id for a in load_taxonomy().activities]
+    for expected in ("cleaning", "patrol", "elderly_care", "library_duty", "waste_sorting", "meeting", "event", "other"):
+        assert expected in ids
+
+
+def test_cli_streams_in_order_and_survives_bad_lines(monkeypatch):
+    lines = [json.dumps({"text": "4栋电梯间的灯不亮了"}, ensure_ascii=False), "not json", json.dumps({"txt": "x"}),
+             json.dumps({"text": "昨天巡逻一小时", "now": "2026-11-23T10:00:00+08:00"}, ensure_ascii=False),
+             json.dumps({"text": "hi", "now": "yesterday"}), json.dumps({"text": "Any update on my case?"})]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    assert cli.main([]) == 0
+    got = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(got) == 6
+    assert (got[0]["intent"], got[0]["category"], got[0]["building"]) == ("report", "lighting", "4")
+    assert "error" in got[1] and "error" in got[2] and "error" in got[4]
+    assert (got[3]["intent"], got[3]["hours"], got[3]["when"]) == ("volunteer_claim", 1.0, "2026-11-22T00:00:00+08:00")
+    assert got[5]["intent"] == "status_query" and got[5]["category"] is None
+
+
+def test_cli_eval_prints_the_scores(monkeypatch, tmp_path):
+    f = tmp_path / "mini.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"text": "3号楼2单元楼道灯坏了", "intent": "report", "category": "lighting", "urgent": False, "building": "3", "unit": "2"},
+        {"text": "冒烟了", "intent": "report", "category": "safety_hazard", "urgent": True},
+        {"text": "陪护老人两小时", "intent": "volunteer_claim", "hours": 2},
+        {"text": "楼道灯坏了", "intent": "report", "category": "noise", "urgent": False},
+    ]), encoding="utf-8")
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    assert cli.main(["--eval", str(f)]) == 0
+    text = out.getvalue()
+    assert "intent accuracy      1.000" in text and "urgent recall        1.000" in text
+    assert "hours within 0.01    1.000" in text and "building/unit/room   1.000" in text
+    assert "category lighting not in ['noise']" in text  # the miss is listed
+
+
+def test_parse_is_cheap_after_the_first_call():
+    parse("热身一下")
+    t0 = time.perf_counter()
+    for _ in range(50):
+        parse("3号楼2单元楼道灯坏了好几天了")
+    assert (time.perf_counter() - t0) / 50 < 0.02
