@@ -204,7 +204,26 @@ class WebChannel:
             except asyncio.TimeoutError:
                 pass
             out = changed()
+        await self._ensure_menu(chat)
         return web.json_response({"messages": out, "menu": self.menus.get(chat, [])})
+
+    async def _ensure_menu(self, chat: str) -> None:
+        """Menus are pushed only when they change; a chat opened fresh in the page gets its menu worked out once."""
+        if chat in self.menus:
+            return
+        from bot.dispatch import pick_locale
+        from models import ChatIdentity, Person
+
+        try:
+            async with self.app.sessionmaker() as s:
+                ident = await s.scalar(select(ChatIdentity).where(ChatIdentity.platform == "web",
+                                                                  ChatIdentity.chat_id == chat))
+                person = await s.get(Person, ident.person_id) if ident is not None and ident.person_id else None
+                locale = pick_locale(person, ident, self.app.settings.default_locale)
+                await self.app.update_menu("web", chat, person, locale)
+        except Exception:  # a missing menu must not stop the chat; the next menu change pushes it again
+            log.exception("menu unavailable", extra={"chat": chat})
+            self.menus.setdefault(chat, [])
 
     async def _send(self, req: web.Request) -> web.Response:
         data = await self._json(req)
@@ -234,10 +253,12 @@ class WebChannel:
 
     async def _photo(self, req: web.Request) -> web.Response:
         reader = await req.multipart()
-        chat, caption, name = None, None, None
+        chat, caption, name, lang = None, None, None, "zh"
         async for part in reader:
             if part.name == "chat":
                 chat = self._chat(await part.text())
+            elif part.name == "lang":
+                lang = (await part.text())[:8] or "zh"
             elif part.name == "caption":
                 caption = (await part.text()) or None
             elif part.name == "file":
@@ -252,7 +273,7 @@ class WebChannel:
             raise web.HTTPBadRequest(text="chat and file are required")
         self._echo(chat, caption or "", photo=f"/files/{name}")
         await self._notify()
-        asyncio.create_task(self.send_photo(chat, f"/files/{name}", caption))
+        asyncio.create_task(self.send_photo(chat, f"/files/{name}", caption, lang=lang))
         return web.json_response({"ok": True})
 
     async def _location(self, req: web.Request) -> web.Response:
@@ -260,9 +281,13 @@ class WebChannel:
         chat = self._chat(data.get("chat"))
         try:
             lat, lon = float(data["lat"]), float(data["lon"])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses NaN
+                raise ValueError
         except (KeyError, TypeError, ValueError):
             raise web.HTTPBadRequest(text="lat and lon are required numbers") from None
-        asyncio.create_task(self.send_location(chat, lat, lon))
+        self._echo(chat, f"📍 {lat:.5f}, {lon:.5f}")  # the shared spot shows in the person's own chat
+        await self._notify()
+        asyncio.create_task(self.send_location(chat, lat, lon, lang=str(data.get("lang") or "zh")[:8]))
         return web.json_response({"ok": True})
 
     async def _file(self, req: web.Request) -> web.StreamResponse:
