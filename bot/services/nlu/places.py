@@ -34,6 +34,8 @@ _BUILDING_EN = _rx(r"\b(?:building|bldg\.?|block|blk\.?|tower)\s*(?:no\.?|number
 _BUILDING_EN_PRE = _rx(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
 _UNIT_EN = _rx(r"\b(?:unit|entrance|stairwell|staircase)\s*(?:no\.?|number|#)?\s*(\d{1,2}|[a-z])\b")
 _ROOM_EN = _rx(r"\b(?:room|rm\.?|apartment|apt\.?|flat|suite|#)\s*(?:no\.?)?\s*(\d{2,4}[a-z]?)\b")
+# "the old lady in 501": a bare three- or four-digit number after in/at/from reads as a room, unless it is a year.
+_ROOM_EN_BARE = _rx(r"\b(?:in|at|from|of|lives in|living in)\s+(?!(?:19|20)\d\d\b)(\d{3,4})\b(?!\s*(?:am|pm|yuan|rmb|hours?|minutes?|days?|m\b|meters?|metres?|people|cars?))")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def extract_place(text: str) -> Place:
             room = m.group(1)
             ev.append(m.group(0).strip())
     if room is None:
-        m = _ROOM_EN.search(text)
+        m = _ROOM_EN.search(text) or _ROOM_EN_BARE.search(text)
         if m:
             room = m.group(1).upper()
             ev.append(m.group(0))

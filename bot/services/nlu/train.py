@@ -58,9 +58,11 @@ EN_FRAMES = [
 # Where something happens is said in every category; spreading these phrases evenly over all of them teaches the
 # model that a place (电梯口, parking lot) is not evidence of a category by itself.
 ZH_LOCS = ["在电梯口", "在电梯里", "电梯旁边", "在楼梯口", "在车库", "地下车库里", "停车场那边", "在小区门口", "楼道里",
-           "花园里", "单元门口", "广场上", "楼下", "楼顶上", "车棚里", "垃圾站旁边", "健身区", "门卫室旁边", "地下室"]
+           "花园里", "单元门口", "广场上", "楼下", "楼顶上", "车棚里", "垃圾站旁边", "健身区", "门卫室旁边", "地下室",
+           "儿童乐园", "游乐场那边", "小广场", "河边", "公园里", "大门外面", "快递柜旁边"]
 EN_LOCS = ["in the parking lot", "in the car park", "in the lift", "near the elevator", "in the stairwell", "at the gate",
-           "by the bins", "in the garden", "in the lobby", "in the basement", "on the roof", "in the bike shed"]
+           "by the bins", "in the garden", "in the lobby", "in the basement", "on the roof", "in the bike shed",
+           "at the playground", "near the playground", "by the pond", "in the park", "outside the gate", "on the main road"]
 EN_TAILS = ["please fix", "thanks", "this is the third time", "nobody cares", "please send someone"]
 
 CLAIM_ZH = [
