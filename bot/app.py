@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.db import make_engine, make_sessionmaker, migrate
 from bot.dispatch import Dispatcher
 from bot.render import Renderer
+from bot.services.orgcache import OrgCache
 from bot.services.outbox import OutboxWorker
 from bot.services.pacer import Pacer, Unpaced
 from bot.settings import Settings
@@ -23,7 +24,8 @@ class App:
         self.settings = settings
         self.clock = clock or Clock()
         self.engine = make_engine(settings.db_url)
-        self.sessionmaker = make_sessionmaker(self.engine)
+        self.org = OrgCache()
+        self.sessionmaker = make_sessionmaker(self.engine, org=self.org)
         self.renderer = Renderer(settings.templates_dir, settings.tz, settings.default_locale)
         self.router = get_router()
         self.dispatcher = Dispatcher(self)
@@ -72,6 +74,7 @@ class App:
             async with self.sessionmaker() as s, s.begin():
                 rep = await import_org(s, f, self.clock.now())
             log.info("org imported", extra={"file": str(f), "people": rep.staff + rep.residents})
+        self.org.clear()
 
     async def start(self, scheduler: bool = True) -> None:
         for ch in self.channels.values():
@@ -104,9 +107,9 @@ class App:
         ch = self.channels.get(platform)
         if ch is None:
             return
-        items = self.router.menu_for(active_roles(person))
-        cmds = [(c, self.renderer.label(label, locale)) for c, label in items]
         try:
+            items = self.router.menu_for(active_roles(person))
+            cmds = [(c, self.renderer.label(label, locale)) for c, label in items]
             await ch.set_menu(chat_id, cmds)
         except Exception:
             log.exception("menu update failed")

@@ -42,8 +42,9 @@ def make_engine(url: str, **kw) -> AsyncEngine:
     return create_async_engine(url, **kw)
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: AsyncEngine, **info) -> async_sessionmaker[AsyncSession]:
+    """info is shared by every session (e.g. the org cache, see bot/services/orgcache.py)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info or None)
 
 
 def alembic_config(url: str) -> Config:

@@ -9,11 +9,12 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.core import Button, Incoming, Rendered, Reply
 from models import ChatIdentity, ConversationState, Person
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger("gridbot.dispatch")
+SEEN_RESOLUTION = timedelta(minutes=5)
 Handler = Callable[["Ctx"], Awaitable[Reply | list[Reply] | None]]
 
 
@@ -61,6 +63,10 @@ class Ctx:
         return dict(self.state.data or {})
 
     def set_step(self, step: str | None, **data: Any) -> None:
+        if self.state.id is None and self.state not in self.session:
+            if step is None:
+                return
+            self.session.add(self.state)
         self.state.step = step
         self.state.data = data
         self.state.updated_at = self.now
@@ -223,14 +229,12 @@ class Dispatcher:
         toast: str | None = None
         async with app.sessionmaker() as session:
             async with session.begin():
-                identity = await self._identity(session, inc, now)
-                person = await session.get(Person, identity.person_id) if identity.person_id else None
+                identity, person = await self._identity(session, inc, now)
                 state = await session.scalar(
                     select(ConversationState).where(ConversationState.identity_id == identity.id)
                 )
-                if state is None:
+                if state is None:  # added to the session only when a step is set (see Ctx.set_step)
                     state = ConversationState(identity_id=identity.id, step=None, data={})
-                    session.add(state)
                 locale = pick_locale(person, identity, app.settings.default_locale)
                 ctx = Ctx(app=app, session=session, incoming=inc, identity=identity, person=person,
                           state=state, now=now, locale=locale)
@@ -255,23 +259,28 @@ class Dispatcher:
         app.wake_outbox()
         return Outcome(toast=toast, sent=len(replies))
 
-    async def _identity(self, session: AsyncSession, inc: Incoming, now: datetime) -> ChatIdentity:
-        ident = await session.scalar(
-            select(ChatIdentity).where(ChatIdentity.platform == inc.platform, ChatIdentity.chat_id == inc.chat_id)
-        )
-        if ident is None:
+    async def _identity(self, session: AsyncSession, inc: Incoming, now: datetime) -> tuple[ChatIdentity, Person | None]:
+        """The chat's identity and its person (with roles) in one query; the identity is created on first contact."""
+        row = (await session.execute(
+            select(ChatIdentity, Person).outerjoin(Person, Person.id == ChatIdentity.person_id)
+            .where(ChatIdentity.platform == inc.platform, ChatIdentity.chat_id == inc.chat_id)
+            .options(joinedload(Person.roles))
+        )).unique().first()
+        if row is None:
             ident = ChatIdentity(platform=inc.platform, chat_id=inc.chat_id, language_code=inc.language_code,
                                  display_name=(inc.display_name or "")[:200], last_seen_at=now, created_at=now)
             session.add(ident)
             await session.flush()
-        else:
+            return ident, None
+        ident, person = row
+        if now - ident.last_seen_at > SEEN_RESOLUTION:  # a write per event would cost more than it tells
             ident.last_seen_at = now
-            if not ident.reachable:  # they wrote again: a block is over
+        if not ident.reachable:  # they wrote again: a block is over
                 ident.reachable = True
                 ident.blocked_at = None
-            if inc.language_code and inc.language_code != ident.language_code:
-                ident.language_code = inc.language_code
-        return ident
+        if inc.language_code and inc.language_code != ident.language_code:
+            ident.language_code = inc.language_code
+        return ident, person
 
     async def _route(self, ctx: Ctx) -> Reply | list[Reply] | None:
         inc, r = ctx.incoming, self.router

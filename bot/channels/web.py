@@ -58,7 +58,14 @@ class WebChannel:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.uploads = Path(app.settings.data_dir) / "uploads"
-        self.blocked: set[str] = set()  # tests: a chat that "blocked the bot"
+        self.blocked: set[str] = set()
+        self._tasks: set[asyncio.Task] = set()  # tests: a chat that "blocked the bot"
+
+    def _spawn(self, coro) -> None:
+        """Handle a request's event after answering it; keep a reference so the task is not collected early."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # -- Channel protocol -------------------------------------------------------
     async def send(self, chat_id: str, message: Rendered) -> SentRef:
@@ -147,6 +154,8 @@ class WebChannel:
         log.info("web chat listening", extra={"url": f"http://{self.host}:{self.port}/"})
 
     async def stop(self) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=5)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -233,7 +242,7 @@ class WebChannel:
             raise web.HTTPBadRequest(text="text is required")
         self._echo(chat, text)
         await self._notify()
-        asyncio.create_task(self.say(chat, text, lang=str(data.get("lang") or "zh")[:8]))
+        self._spawn(self.say(chat, text, lang=str(data.get("lang") or "zh")[:8]))
         return web.json_response({"ok": True})
 
     def _echo(self, chat: str, text: str, photo: str | None = None) -> None:
@@ -247,7 +256,7 @@ class WebChannel:
         payload = data.get("data")
         if not isinstance(payload, str) or not payload or len(payload.encode()) > 64:
             raise web.HTTPBadRequest(text="data must be a button payload")
-        asyncio.create_task(self.press(chat, str(data.get("message_id") or ""), payload,
+        self._spawn(self.press(chat, str(data.get("message_id") or ""), payload,
                                        lang=str(data.get("lang") or "zh")[:8]))
         return web.json_response({"ok": True})
 
@@ -273,7 +282,7 @@ class WebChannel:
             raise web.HTTPBadRequest(text="chat and file are required")
         self._echo(chat, caption or "", photo=f"/files/{name}")
         await self._notify()
-        asyncio.create_task(self.send_photo(chat, f"/files/{name}", caption, lang=lang))
+        self._spawn(self.send_photo(chat, f"/files/{name}", caption, lang=lang))
         return web.json_response({"ok": True})
 
     async def _location(self, req: web.Request) -> web.Response:
@@ -287,7 +296,7 @@ class WebChannel:
             raise web.HTTPBadRequest(text="lat and lon are required numbers") from None
         self._echo(chat, f"📍 {lat:.5f}, {lon:.5f}")  # the shared spot shows in the person's own chat
         await self._notify()
-        asyncio.create_task(self.send_location(chat, lat, lon, lang=str(data.get("lang") or "zh")[:8]))
+        self._spawn(self.send_location(chat, lat, lon, lang=str(data.get("lang") or "zh")[:8]))
         return web.json_response({"ok": True})
 
     async def _file(self, req: web.Request) -> web.StreamResponse:

@@ -14,7 +14,8 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Building, Case, Department, RoleAssignment
+from bot.services.orgcache import org
+from models import Case, Department, RoleAssignment
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "defaults" / "routing.yaml"
 OPEN_STATES = ("submitted", "assigned", "accepted", "in_progress", "reopened", "escalated")
@@ -29,6 +30,8 @@ class RoutingConfig:
     default_colour: str = "green"
     department_matters: set[str] = field(default_factory=set)
     urgent_department_matters: set[str] = field(default_factory=set)
+    timekeeping: dict = field(default_factory=dict)  # parsed by bot/services/timekeeping.py
+    base_dir: Path | None = None
 
     def colour(self, category: str, urgent: bool) -> str:
         if urgent:
@@ -53,6 +56,7 @@ def load_routing(path: Path | None = None) -> RoutingConfig:
         default_colour=co.get("default", "green"),
         department_matters=set(data.get("department_matters") or []),
         urgent_department_matters=set(data.get("urgent_department_matters") or []),
+        timekeeping=dict(data.get("timekeeping") or {}), base_dir=path.parent,
     )
     for c in [cfg.urgent_colour, cfg.default_colour, *cfg.category_colours.values()]:
         if c not in COLOURS:
@@ -124,7 +128,7 @@ async def coordinator_for(session: AsyncSession, community_id: int | None) -> in
 async def route(session: AsyncSession, cfg: RoutingConfig, *, community_id: int | None, building_id: int | None,
                 category: str, urgent: bool) -> Route:
     colour = cfg.colour(category, urgent)
-    building = await session.get(Building, building_id) if building_id else None
+    building = await org(session).building(session, building_id)
     grid_id = building.grid_id if building else None
     community_id = building.community_id if building else community_id
     grid_person, grid_reason = (await grid_handler(session, grid_id)) if grid_id else (None, "no_address")
@@ -145,5 +149,7 @@ async def route(session: AsyncSession, cfg: RoutingConfig, *, community_id: int 
 
 
 def due_times(cfg: RoutingConfig, colour: str, start: datetime) -> tuple[datetime, datetime]:
-    accept, resolve = cfg.clocks[colour]
-    return start + accept, start + resolve
+    """Accept-by and resolve-by, counted on the working calendar where the colour's clock says so."""
+    from bot.services import timekeeping
+
+    return timekeeping.deadlines(cfg, colour, start)
