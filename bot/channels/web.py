@@ -58,8 +58,8 @@ class WebChannel:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.uploads = Path(app.settings.data_dir) / "uploads"
-        self.blocked: set[str] = set()
-        self._tasks: set[asyncio.Task] = set()  # tests: a chat that "blocked the bot"
+        self.blocked: set[str] = set()  # tests: a chat that "blocked the bot"
+        self._tasks: set[asyncio.Task] = set()
 
     def _spawn(self, coro) -> None:
         """Handle a request's event after answering it; keep a reference so the task is not collected early."""
