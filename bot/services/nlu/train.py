@@ -68,7 +68,7 @@ EN_TAILS = ["please fix", "thanks", "this is the third time", "nobody cares", "p
 CLAIM_ZH = [
     "{when}{act}{dur}", "{when}在社区{act}{dur}，申请积分", "{when}参加了{act}，{dur}", "{act}{dur}", "{when}{act}了{dur}，请记积分",
     "{when}做了{dur}的{act}", "我{when}{act}{dur}，帮我记一下", "{when}去{act}了，一共{dur}", "申请积分：{when}{act}{dur}",
-    "{when}参加{act}", "参加了{act}，申请积分", "{when}在{place}{act}{dur}", "志愿服务：{act}，{dur}", "{when}{act}，干了{dur}",
+    "{when}参加{act}", "参加{act}了，想申请积分", "{when}在{place}{act}{dur}", "志愿服务：{act}，{dur}", "{when}{act}，干了{dur}",
     "{act}{dur}，能加积分吗", "{when}帮忙{act}{dur}", "{when}值班{dur}，{act}", "报一下积分，{when}{act}{dur}",
 ]
 CLAIM_EN = [
