@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Photo, Reply
 from bot.dispatch import Refused
-from bot.services import outbox, routing
+from bot.services import outbox, routing, timekeeping
 from bot.services.people import active_roles
 from models import Building, Case, CaseEvent, CaseFollower, CasePhoto, Community, Department, Grid, Person, RoleAssignment
 
@@ -52,6 +52,7 @@ def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, 
     case.state = to
     case.updated_at = now
     session.add(ev)
+    timekeeping.on_case_event(session, case, action, now)  # (re)plan reminders, deadlines, follow-ups
     return ev
 
 
