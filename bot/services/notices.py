@@ -51,7 +51,7 @@ class NoticeConfig:
     ack_after: timedelta = timedelta(minutes=120)
     max_attempts: int = 6
     resend_in_doubt: bool = False
-    max_text_chars: int = 3500
+    max_text_chars: int = 2000
     recent: int = 5
 
     def with_(self, **kw: Any) -> "NoticeConfig":
@@ -74,7 +74,7 @@ def load_config(path: Path = DEFAULTS) -> NoticeConfig:
         ack_after=timedelta(minutes=float(raw.get("ack_after_minutes", 120))),
         max_attempts=int(raw.get("max_attempts", 6)),
         resend_in_doubt=bool(raw.get("resend_in_doubt", False)),
-        max_text_chars=int(raw.get("max_text_chars", 3500)),
+        max_text_chars=int(raw.get("max_text_chars", 2000)),
         recent=int(raw.get("recent", 5)),
     )
 
@@ -593,13 +593,26 @@ class NoticeSender:
 
     # -- sending ------------------------------------------------------------------------
     async def _send_all(self, jobs: list[_Job]) -> None:
-        pending = deque(jobs)
+        # one message a chat per batch: the urgent one first, and never two sends to one chat racing each other
+        seen: set[tuple] = set()
+        now_jobs, later = [], []
+        for j in jobs:
+            key = (j.platform, j.chat_id)
+            (later if key in seen else now_jobs).append(j)
+            seen.add(key)
+        if later:
+            async with self.app.sessionmaker() as s, s.begin():
+                await s.execute(update(NoticeDelivery).where(NoticeDelivery.id.in_([j.id for j in later]))
+                                .values(claimed_by=None))
+        pending = deque(now_jobs)
 
         async def worker() -> None:
             while pending and not self._stopping:
                 await self._send_one(pending.popleft())
 
-        await asyncio.gather(*(worker() for _ in range(min(self.cfg.workers, len(jobs)))))
+        async with asyncio.TaskGroup() as tg:  # one worker crashing stops the batch; its rows are picked up again
+            for _ in range(min(self.cfg.workers, len(now_jobs))):
+                tg.create_task(worker())
 
     async def _parts(self, notice_id: int, locale: str, platform: str) -> list[Rendered]:
         """The notice rendered once per locale and platform (10,000 recipients, two renderings)."""
