@@ -41,7 +41,12 @@ async def _run(settings) -> None:
             loop.add_signal_handler(sig, stop.set)
         except NotImplementedError:  # pragma: no cover - Windows
             pass
-    await app.start()
+    try:
+        await app.start()
+    except SettingsError as e:  # e.g. Telegram refuses the token or the webhook
+        print(f"gridbot: wrong setting: {e}", file=sys.stderr)
+        await app.stop()
+        raise SystemExit(2) from None
     if settings.web_on:
         print(f"Gridbot web chat: http://{settings.web_host}:{settings.web_port}/", flush=True)
     await stop.wait()

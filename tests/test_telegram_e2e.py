@@ -88,6 +88,7 @@ async def test_stale_and_hand_made_buttons_get_a_polite_toast(tg_app, api):
 async def test_group_chat_gets_the_private_chat_only_answer(tg_app, api):
     u = api.user(5004, "Zhang")
     await u.send_text("大家好，今晚停水吗？", chat=GROUP)  # other people's conversation: not answered
+    await u.send_text("/start@some_other_bot", chat=GROUP)  # a command for another bot in the group
     await u.send_text("/start@gridbot_test_bot", chat=GROUP)
     reply = await api.wait_for(lambda m: "私聊" in (m.plain or ""), chat_id=GROUP["id"])
     assert "/start" in reply.plain
@@ -145,15 +146,15 @@ async def test_sending_photos_edits_and_platform_errors(tg_app, api, tmp_path):
 
     tg = tg_app.channels["telegram"]
     api.user(5007, "Sun")
-    ref = await tg.send("5007", Rendered(text="<b>第一条</b>", buttons=[[("详情", "c1:view:1", None),
-                                                                       ("地图", None, "https://example.org/m")]]))
+    ref = await tg.send("5007", Rendered(text="<b>第一条</b> &lt;3", html=True,
+                                         buttons=[[("详情", "c1:view:1", None), ("地图", None, "https://example.org/m")]]))
     sent = api.last_message(5007)
-    assert sent.plain == "第一条" and sent.buttons[0]["callback_data"] == "c1:view:1"
+    assert sent.plain == "第一条 <3" and sent.buttons[0]["callback_data"] == "c1:view:1"
     assert sent.buttons[1]["url"] == "https://example.org/m" and ref.message_id == str(sent.message_id)
-    await tg.edit("5007", ref.message_id, Rendered(text="已更新"))
-    assert api.message(5007, sent.message_id)["text"] == "已更新"
+    await tg.edit("5007", ref.message_id, Rendered(text="已更新 <plain>"))
+    assert api.message(5007, sent.message_id)["text"] == "已更新 <plain>"
     assert "reply_markup" not in api.message(5007, sent.message_id)
-    await tg.edit("5007", ref.message_id, Rendered(text="已更新"))  # unchanged: not an error
+    await tg.edit("5007", ref.message_id, Rendered(text="已更新 <plain>"))  # unchanged: not an error
     # a resident's Telegram photo goes back out by file id; a web chat upload is uploaded
     file_id = api.add_file(b"\xff\xd8\xff\xe0jpeg", kind="photo")
     await tg.send("5007", Rendered(text="现场照片", photo=Photo("telegram", file_id)))
@@ -259,3 +260,22 @@ async def test_blocked_bot_marks_the_identity_unreachable_until_they_write_again
     await _notify(tg_app, 5010, clock)
     await tg_app.outbox.drain()
     assert "欢迎加入" in c.messages[-1].plain
+
+
+async def test_a_token_telegram_refuses_is_a_wrong_setting(settings, clock, api):
+    from bot.app import App
+    from bot.channels.telegram import TelegramChannel
+    from bot.settings import SettingsError
+
+    s = settings.model_copy(update={"telegram_token": "999:NOT-OURS", "telegram_api_base": api.base_url})
+    app = App(s, clock=clock)
+    tg = TelegramChannel(app)
+    app.add_channel(tg)
+    try:
+        await tg.start()
+    except SettingsError as e:
+        assert "GRIDBOT_TELEGRAM_TOKEN" in str(e)
+    else:
+        raise AssertionError("a refused token must stop the start")
+    finally:
+        await app.stop()

@@ -50,7 +50,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.core import Blocked, ChannelError, Incoming, Photo, Rejected, Rendered, RetryAfter, SentRef, Transient
-from bot.settings import LOCALES
+from bot.settings import LOCALES, SettingsError
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -112,6 +112,10 @@ def _keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
         if r:
             rows.append(r)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def _parse_mode(message: Rendered) -> str | None:
+    return ParseMode.HTML if message.html else None  # the renderer escaped it for HTML, or it is plain text
 
 
 def _chat_id(chat_id: str) -> int:
@@ -177,23 +181,32 @@ class TelegramChannel:
 
     # -- life cycle -------------------------------------------------------------
     async def start(self) -> None:
+        """Check the token, set the guest menu, then poll or serve the webhook. A refused token or webhook is a
+        wrong setting (SettingsError); Telegram being unreachable is not: polling keeps trying."""
         s = self.app.settings
         self._stopping = False
-        try:
-            self.me = await self.bot.get_me()
-        except TelegramUnauthorizedError:
-            raise RuntimeError("GRIDBOT_TELEGRAM_TOKEN: Telegram does not accept this token") from None
-        except (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError) as e:
-            log.error("telegram unreachable at start; will keep trying", extra={"error": str(e)[:200]})
-        await self._default_menu()
+        await self._hello()
         if s.webhook_url:
             await self._start_webhook()
         else:
-            with contextlib.suppress(TelegramAPIError):  # a webhook left behind would make getUpdates fail (409)
+            with contextlib.suppress(TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError):
+                # a webhook left behind would make every getUpdates fail with 409
                 await self.bot.delete_webhook(drop_pending_updates=False)
             self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
         log.info("telegram channel started", extra={"mode": "webhook" if s.webhook_url else "polling",
                                                     "bot": self.me.username if self.me else None})
+
+    async def _hello(self) -> None:
+        """Who we are (for mentions in groups) and the default menu; retried from the polling loop if Telegram
+        was unreachable at start."""
+        try:
+            self.me = await self.bot.get_me()
+        except TelegramUnauthorizedError:
+            raise SettingsError("GRIDBOT_TELEGRAM_TOKEN: Telegram does not accept this token") from None
+        except (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError) as e:
+            log.error("telegram unreachable at start; will keep trying", extra={"error": str(e)[:200]})
+            return
+        await self._default_menu()
 
     async def stop(self) -> None:
         self._stopping = True
@@ -224,13 +237,22 @@ class TelegramChannel:
     async def _start_webhook(self) -> None:
         s = self.app.settings
         host, _, port = s.webhook_listen.rpartition(":")
+        if not port.isdigit():
+            raise SettingsError("GRIDBOT_WEBHOOK_LISTEN: must be host:port, e.g. 0.0.0.0:8443")
         wa = web.Application()
         _WebhookHandler(self, self.bot, s.webhook_secret).register(wa, path=urlsplit(s.webhook_url).path or "/")
         self._runner = web.AppRunner(wa, access_log=None, handle_signals=False)
         await self._runner.setup()
         await web.TCPSite(self._runner, host or "0.0.0.0", int(port)).start()
-        with neutral_errors("setWebhook"):
-            await self.bot.set_webhook(s.webhook_url, secret_token=s.webhook_secret, allowed_updates=ALLOWED_UPDATES)
+        try:
+            with neutral_errors("setWebhook"):
+                await self.bot.set_webhook(s.webhook_url, secret_token=s.webhook_secret,
+                                           allowed_updates=ALLOWED_UPDATES)
+        except Rejected as e:  # a bad URL, or a secret with characters other than A-Z a-z 0-9 _ -
+            await self._runner.cleanup()
+            self._runner = None
+            raise SettingsError(f"GRIDBOT_WEBHOOK_URL / GRIDBOT_WEBHOOK_SECRET: Telegram refused the webhook: "
+                                f"{e}") from None
         log.info("webhook set", extra={"listen": s.webhook_listen})
 
     # -- receiving --------------------------------------------------------------
@@ -252,6 +274,9 @@ class TelegramChannel:
                 await backoff.asleep()
                 continue
             backoff.reset()
+            if self.me is None:
+                with contextlib.suppress(SettingsError):
+                    await self._hello()
             for raw in batch or []:
                 uid = raw.get("update_id") if isinstance(raw, dict) else None
                 if isinstance(uid, int):
@@ -327,9 +352,11 @@ class TelegramChannel:
         if m.new_chat_members and me and any(u.id == me.id for u in m.new_chat_members):
             return True
         text = m.text or m.caption or ""
-        if text.startswith("/"):
-            return True
-        if me and me.username and f"@{me.username.lower()}" in text.lower():
+        mine = f"@{me.username.lower()}" if me and me.username else None
+        if text.startswith("/"):  # "/start" is for every bot in the group, "/start@name" for that one only
+            head = text.split(maxsplit=1)[0].lower()
+            return "@" not in head or (mine is not None and head.endswith(mine))
+        if mine and mine in text.lower():
             return True
         reply = m.reply_to_message
         return bool(reply and reply.from_user and me and reply.from_user.id == me.id)
@@ -405,22 +432,24 @@ class TelegramChannel:
     async def send(self, chat_id: str, message: Rendered) -> SentRef:
         cid = _chat_id(chat_id)
         paid = True if self.app.settings.allow_paid_broadcast else None
-        markup = _keyboard(message)
+        markup, mode = _keyboard(message), _parse_mode(message)
         if message.photo is not None:
             with neutral_errors("sendPhoto"):
                 sent = await self.bot.send_photo(cid, self._upload(message.photo), caption=message.text or None,
-                                                 reply_markup=markup, allow_paid_broadcast=paid)
+                                                 parse_mode=mode, reply_markup=markup, allow_paid_broadcast=paid)
         else:
             with neutral_errors("sendMessage"):
-                sent = await self.bot.send_message(cid, message.text, reply_markup=markup, allow_paid_broadcast=paid)
+                sent = await self.bot.send_message(cid, message.text, parse_mode=mode, reply_markup=markup,
+                                                   allow_paid_broadcast=paid)
         return SentRef(self.platform, chat_id, str(sent.message_id))
 
     async def edit(self, chat_id: str, message_id: str, message: Rendered) -> None:
         cid, mid = _chat_id(chat_id), _chat_id(message_id)
-        markup = _keyboard(message)
+        markup, mode = _keyboard(message), _parse_mode(message)
         try:
             with neutral_errors("editMessageText"):
-                await self.bot.edit_message_text(message.text, chat_id=cid, message_id=mid, reply_markup=markup)
+                await self.bot.edit_message_text(message.text, chat_id=cid, message_id=mid, parse_mode=mode,
+                                                 reply_markup=markup)
         except Rejected as e:
             text = str(e).lower()
             if "message is not modified" in text:  # pressing the same page twice: nothing to change
@@ -430,7 +459,7 @@ class TelegramChannel:
             with neutral_errors("editMessageCaption"):  # the message is a photo: its words are the caption
                 try:
                     await self.bot.edit_message_caption(chat_id=cid, message_id=mid, caption=message.text,
-                                                        reply_markup=markup)
+                                                        parse_mode=mode, reply_markup=markup)
                 except TelegramBadRequest as e2:
                     if "message is not modified" not in e2.message.lower():
                         raise
