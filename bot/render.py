@@ -42,6 +42,7 @@ class Renderer:
         self.default_locale = default_locale
         self._labels: dict[str, dict[str, dict]] = {}
         self._envs: dict[tuple[str, bool], Environment] = {}
+        self._compiled: dict[tuple[str, bool, str], Any] = {}
         self.category_names: dict[str, dict[str, str]] = {}  # from the taxonomy (data a community extends)
         for loc in LOCALES:
             self._labels[loc] = self._load_labels(loc)
@@ -69,7 +70,10 @@ class Renderer:
         except KeyError:
             raise KeyError(f"label {key!r} missing in locale {locale!r}") from None
         if "{{" in raw or "{%" in raw:
-            return self.env(locale, html).from_string(raw).render(**ctx)
+            tpl = self._compiled.get((locale, html, key))
+            if tpl is None:  # compiling costs far more than rendering: once per label
+                tpl = self._compiled[(locale, html, key)] = self.env(locale, html).from_string(raw)
+            return tpl.render(**ctx)
         return str(escape(raw)) if html else raw
 
     # -- environment -----------------------------------------------------------
