@@ -51,6 +51,10 @@ def test_training_material_holds_no_dev_message():
     "Smoke is coming out of the bin room", "someone collapsed in the lobby", "I smell gas on the third floor",
     "my daughter is missing", "people trapped in the lift in building 3", "my neighbour hasn't answered the door for days",
     "救护车进不来，车堵死了", "楼下有人拿刀打架",
+    "闻到一股怪味，会不会是煤气泄漏", "担心楼上老人好几天没出门了", "家里燃气报警器一直在响", "楼道里好多烟",
+    "有个老大爷在小区里迷路了", "小孩爬到窗台外面了", "邻居家传出哭喊声，好像在打孩子", "半夜有人一直在砸我家门",
+    "有个孩子在河边玩，没大人看着", "地下室进水了，已经漫到电箱了", "老人坐在楼梯上喘不过气",
+    "I hear someone screaming in the flat next door", "the smoke alarm upstairs has been going off for an hour",
 ])
 def test_danger_is_never_missed(text):
     r = parse(text, now=NOW)
@@ -62,6 +66,9 @@ def test_danger_is_never_missed(text):
 @pytest.mark.parametrize("text", [
     "电动车在楼道里充电，万一着火怎么办", "消防栓被人拆了", "建议组织一次消防演练", "楼道灯坏了", "自行车轮胎漏气了",
     "有人飞线充电很危险", "垃圾没人清运", "The fire exit is blocked with boxes", "电梯门老是夹人，关得太快",
+    "单元门的对讲机按了没反应", "电梯不动了，一直停在一楼", "灯泡烧了", "楼道里全是烟头", "吵得我都气炸了",
+    "楼道里堆满纸箱，怕着火", "Blood donation drive this Saturday, please publicise", "I can't get out of my parking space",
+    "邻居家老人最近老是迷路",
 ])
 def test_talk_about_a_risk_is_not_an_emergency(text):
     assert not parse(text, now=NOW).urgent, text

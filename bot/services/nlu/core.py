@@ -19,7 +19,7 @@ from .times import default_now, resolve_when
 
 INTENTS = ("report", "volunteer_claim", "status_query", "points", "help")
 # Below this confidence the bot offers the top categories as buttons instead of guessing.
-LOW_CONFIDENCE = 0.55
+LOW_CONFIDENCE = 0.6
 # How much one taxonomy keyword moves a category's logit; two at most count.
 KEYWORD_WEIGHT = 1.0
 # How much a matching intent cue adds to the model's intent probability. Help cues match whole messages
