@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -167,19 +167,26 @@ async def post(session: AsyncSession, person_id: int, kind: str, amount: int, he
     existing = await session.scalar(select(LedgerEntry).where(LedgerEntry.idem_key == key))
     if existing is not None:
         return existing, False
+    entry = _append(session, acct, kind, amount, held, key=key, now=now, community_id=community_id, **refs)
+    await session.flush()
+    return entry, True
+
+
+def _append(session: AsyncSession, acct: PointsAccount, kind: str, amount: int, held: int = 0, *, key: str,
+            now: datetime, community_id: int | None = None, **refs: Any) -> LedgerEntry:
+    """The write itself, for a caller that holds the account lock and has checked the key."""
     if acct.balance + amount < 0:
         raise Refused("points/too_few", balance=acct.balance, need=-amount)
     if acct.held + held < 0:
-        raise RuntimeError(f"held points of person {person_id} would go negative")
-    entry = LedgerEntry(person_id=person_id, community_id=community_id, kind=kind, amount=amount, held=held,
+        raise RuntimeError(f"held points of person {acct.person_id} would go negative")
+    entry = LedgerEntry(person_id=acct.person_id, community_id=community_id, kind=kind, amount=amount, held=held,
                         idem_key=key, at=now, **refs)
     session.add(entry)
     acct.balance += amount
     acct.held += held
     acct.updated_at = now
-    await session.flush()
-    log.info("ledger entry", extra={"person": person_id, "kind": kind, "amount": amount, "held": held})
-    return entry, True
+    log.info("ledger entry", extra={"person": acct.person_id, "kind": kind, "amount": amount, "held": held})
+    return entry
 
 
 async def ledger_sum(session: AsyncSession, person_id: int) -> tuple[int, int]:
@@ -213,15 +220,16 @@ async def capped(session: AsyncSession, rules: Rules, person_id: int, day: date,
 async def earn(session: AsyncSession, rules: Rules, person: Person, points: int, day: date, *, key: str,
                now: datetime, **refs: Any) -> int:
     """Award points for work done on `day`, cut to the caps; returns what was awarded (0 writes nothing)."""
-    await lock_account(session, person.id, now)  # caps are read under the lock, so two awards cannot both fit
+    acct = await lock_account(session, person.id, now)  # caps are read under the lock: two awards cannot both fit
     existing = await session.scalar(select(LedgerEntry).where(LedgerEntry.idem_key == key))
     if existing is not None:
         return existing.amount
     amount = await capped(session, rules, person.id, day, points)
     if amount <= 0:
         return 0
-    await post(session, person.id, "earn", amount, key=key, now=now, community_id=person.community_id,
-               day=day.isoformat(), **refs)
+    _append(session, acct, "earn", amount, key=key, now=now, community_id=person.community_id,
+            day=day.isoformat(), **refs)
+    await session.flush()  # the next award of this transaction counts this one against the caps
     return amount
 
 
@@ -615,16 +623,18 @@ def reward_context(rw: Reward, shop: Shop) -> dict:
 async def redeem(session: AsyncSession, app: "App", person: Person, reward_id: int, now: datetime,
                  nonce: str) -> tuple[Redemption, bool]:
     """Hold the points and one item of stock, and issue a voucher code; (voucher, new). The nonce of the
-    confirm button makes a double tap issue one voucher, not two. Lock order: account, then reward."""
+    confirm button makes a double tap issue one voucher, not two.
+    Locks: the person's account first; the reward row last, by one conditional UPDATE just before the commit,
+    so a popular reward is locked for as short a time as possible and stock can never be promised twice."""
     rules = rules_of(app)
     acct = await lock_account(session, person.id, now)
     key = f"hold:{person.id}:{nonce[:16]}"
     prior = await session.scalar(select(LedgerEntry).where(LedgerEntry.idem_key == key))
     if prior is not None:
         return await session.get(Redemption, prior.redemption_id), False
-    rw = await session.scalar(select(Reward).where(Reward.id == reward_id)
-                              .with_for_update().execution_options(populate_existing=True))
-    shop = await session.get(Shop, rw.shop_id) if rw else None
+    row = (await session.execute(select(Reward, Shop).join(Shop, Shop.id == Reward.shop_id)
+                                 .where(Reward.id == reward_id))).first()
+    rw, shop = row if row else (None, None)
     if rw is None or not rw.active or shop is None or shop.community_id != person.community_id:
         raise Refused("points/no_such_reward")
     if rw.stock - rw.reserved <= 0:
@@ -635,10 +645,15 @@ async def redeem(session: AsyncSession, app: "App", person: Person, reward_id: i
                      status="held", created_at=now, expires_at=now + timedelta(days=rules.caps.voucher_days))
     session.add(red)
     await session.flush()
-    await post(session, person.id, "hold", -rw.cost, rw.cost, key=key, now=now, community_id=person.community_id,
-               redemption_id=red.id)
-    rw.reserved += 1
+    _append(session, acct, "hold", -rw.cost, rw.cost, key=key, now=now, community_id=person.community_id,
+            redemption_id=red.id)
     await session.flush()
+    got = await session.execute(update(Reward).where(Reward.id == rw.id, Reward.stock - Reward.reserved > 0,
+                                                     Reward.cost == red.points)
+                                .values(reserved=Reward.reserved + 1).execution_options(synchronize_session=False))
+    if got.rowcount != 1:  # sold out (or repriced) while we were at it: the caller's rollback undoes the hold
+        raise Refused("points/out_of_stock", reward=reward_context(rw, shop))
+    session.expire(rw)
     return red, True
 
 
@@ -686,15 +701,17 @@ async def hand_over(session: AsyncSession, actor: Person, redemption_id: int, no
     _check_open(red, now)
     await post(session, red.person_id, "redeem", 0, -red.points, key=f"redeem:{red.id}", now=now,
                community_id=shop.community_id, redemption_id=red.id, actor_id=actor.id)
-    rw = await session.scalar(select(Reward).where(Reward.id == red.reward_id)
-                              .with_for_update().execution_options(populate_existing=True))
-    rw.stock -= 1
-    rw.reserved -= 1
     red.status, red.closed_at, red.closed_by = "redeemed", now, actor.id
-    await session.flush()
+    rw = await session.get(Reward, red.reward_id)
     enqueue(session, red.person_id, Reply("points/voucher_handed", {**reward_context(rw, shop), "code": red.code,
                                                                       "points": red.points}), now,
             dedupe_key=f"pts:handed:{red.id}")
+    await session.flush()
+    # the reward's lock is taken last and by one statement (see redeem); its reserved item leaves the shelf
+    await session.execute(update(Reward).where(Reward.id == red.reward_id)
+                          .values(stock=Reward.stock - 1, reserved=Reward.reserved - 1)
+                          .execution_options(synchronize_session=False))
+    session.expire(rw)
     return red
 
 
@@ -702,11 +719,13 @@ async def release(session: AsyncSession, red: Redemption, status: str, now: date
     """A cancelled or expired voucher gives its points and its item back. `red` must be locked by the caller."""
     await post(session, red.person_id, "release", red.points, -red.points, key=f"release:{red.id}", now=now,
                redemption_id=red.id, actor_id=actor_id)
-    rw = await session.scalar(select(Reward).where(Reward.id == red.reward_id)
-                              .with_for_update().execution_options(populate_existing=True))
-    rw.reserved -= 1
     red.status, red.closed_at, red.closed_by = status, now, actor_id
     await session.flush()
+    await session.execute(update(Reward).where(Reward.id == red.reward_id).values(reserved=Reward.reserved - 1)
+                          .execution_options(synchronize_session=False))
+    rw = await session.get(Reward, red.reward_id)
+    if rw is not None:
+        session.expire(rw)
 
 
 async def cancel_voucher(session: AsyncSession, person: Person, redemption_id: int, now: datetime) -> Redemption:
