@@ -429,8 +429,8 @@ async def _fire_remind(f: Fire, item: DueItem, case: Case | None) -> None:
         live = case.state in AWAITING_ACCEPT and _same(case.accept_due_at, p.get("due"))
     else:
         live = case.state in routing.OPEN_STATES and _same(case.resolve_due_at, p.get("due"))
-    if not live:
-        return _skip(item)
+    if not live or f.now >= datetime.fromisoformat(p["due"]):
+        return _skip(item)  # a reminder after the deadline is no reminder: the ladder has taken over
     buttons = [*_act_row(case), snooze_row(case.id)]
     to_staff(f.session, f.tc, case.assignee_id, Reply("timekeeping/remind", {
         "case": await brief(f.session, case, f.buildings), "clock": p.get("clock"),
@@ -740,14 +740,14 @@ async def sweep_once(app: "App", limit: int = SWEEP_BATCH, now: datetime | None 
     return st
 
 
-async def sweep(app: "App", budget_s: float = 20.0) -> int:
+async def sweep(app: "App", budget_s: float = 20.0, batch: int = SWEEP_BATCH) -> int:
     """What the scheduler calls every few seconds: fire everything due, batch after batch, within a time budget."""
     total = 0
     t0 = _time.perf_counter()
     while True:
-        st = await sweep_once(app)
+        st = await sweep_once(app, limit=batch)
         total += st.fired
-        if st.claimed < SWEEP_BATCH or st.fired == 0 or _time.perf_counter() - t0 > budget_s:
+        if st.claimed < batch or st.fired == 0 or _time.perf_counter() - t0 > budget_s:
             break
     if total:
         app.wake_outbox()
