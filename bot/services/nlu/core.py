@@ -162,8 +162,33 @@ def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
 
 
 def parse(text: str, now: datetime | None = None, locale: str = "zh", taxonomy: Taxonomy | None = None,
-          model_path: str | Path | None = None) -> ParseResult:
-    """Understand one resident message. Never raises on any input text."""
+          model_path: str | Path | None = None, llm=None) -> ParseResult:
+    """Understand one resident message. Never raises on any input text.
+
+    `llm` (an llm.LLMConfig) asks a chat-completions endpoint when the offline answer is below its threshold;
+    this call blocks up to its timeout, so async code should use `parse_async` instead."""
+    result = _parse_offline(text, now, locale, taxonomy, model_path)
+    if llm is not None:
+        from .llm import ask_sync, should_ask
+
+        if should_ask(result, llm) and has_content(normalise(text)):
+            result = ask_sync(text if isinstance(text, str) else str(text), result, taxonomy or get_taxonomy(), llm)
+    return result
+
+
+async def parse_async(text: str, now: datetime | None = None, locale: str = "zh", taxonomy: Taxonomy | None = None,
+                      model_path: str | Path | None = None, llm=None) -> ParseResult:
+    """`parse` for async callers: the optional LLM stage runs on aiohttp without blocking the event loop."""
+    result = _parse_offline(text, now, locale, taxonomy, model_path)
+    if llm is not None:
+        from .llm import ask_async, should_ask
+
+        if should_ask(result, llm) and has_content(normalise(text)):
+            result = await ask_async(text if isinstance(text, str) else str(text), result, taxonomy or get_taxonomy(), llm)
+    return result
+
+
+def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     tax = taxonomy or get_taxonomy()
     norm = normalise(text)
     if not has_content(norm):

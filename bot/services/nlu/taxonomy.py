@@ -44,6 +44,18 @@ class Taxonomy:
     source: tuple[str, ...] = ()
     # Compiled once per taxonomy: (category id, keyword, pattern) for the keyword stage.
     _kw: list[tuple[str, str, re.Pattern | None]] = field(default_factory=list, repr=False)
+    _en_rx: re.Pattern | None = field(default=None, repr=False)
+    _en_owner: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        owner: dict[str, list[str]] = {}
+        for cat, kw, rx in self._kw:
+            if rx is not None:
+                owner.setdefault(kw, []).append(cat)
+        self._en_owner = owner
+        if owner:
+            alts = "|".join(re.escape(k) for k in sorted(owner, key=len, reverse=True))
+            self._en_rx = re.compile(r"\b(" + alts + ")", re.ASCII)
 
     def category_ids(self) -> list[str]:
         return list(self.categories)
@@ -51,11 +63,20 @@ class Taxonomy:
     def keyword_hits(self, text: str) -> dict[str, list[str]]:
         """Keywords of each category found in a normalised text (a longer keyword hides the shorter ones inside it)."""
         hits: dict[str, list[str]] = {}
-        for cat, kw, rx in self._kw:
-            if (rx.search(text) if rx is not None else kw in text):
-                found = hits.setdefault(cat, [])
-                if not any(kw in other for other in found):
-                    found[:] = [other for other in found if other not in kw] + [kw]
+
+        def add(cat: str, kw: str) -> None:
+            found = hits.setdefault(cat, [])
+            if not any(kw in other for other in found):
+                found[:] = [other for other in found if other not in kw] + [kw]
+
+        for cat, kw, _ in self._kw:
+            if _ is None and kw in text:
+                add(cat, kw)
+        if self._en_rx is not None and any("a" <= ch <= "z" for ch in text):
+            # One pass of one alternation over the text instead of one search per English keyword.
+            for m in self._en_rx.finditer(text):
+                for cat in self._en_owner.get(m.group(1), ()):
+                    add(cat, m.group(1))
         return hits
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 # Work is capped so that a 10,000-character paste costs the same as a short message.
 MAX_CHARS = 1000
@@ -17,6 +18,7 @@ _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
 
 _t2s = None
+_traditional: frozenset[str] | None = None
 
 
 def _converter():
@@ -27,6 +29,24 @@ def _converter():
 
         _t2s = OpenCC("t2s")
     return _t2s
+
+
+def _traditional_chars() -> frozenset[str]:
+    """Characters that only Traditional script uses: a message without any is left alone, which spares the
+    converter (the slowest step on long messages) for most Simplified and English texts."""
+    global _traditional
+    if _traditional is None:
+        import opencc
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        chars = set()
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                key, _, value = line.rstrip("\n").partition("\t")
+                if key and key not in value.split(" "):
+                    chars.update(key)
+        _traditional = frozenset(chars)
+    return _traditional
 
 
 def mask_phones(text: str) -> str:
@@ -49,7 +69,7 @@ def normalise(text: object) -> str:
     text = text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     text = _SPACES.sub(" ", text).strip()[:MAX_CHARS]
     text = mask_phones(text)
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if not _traditional_chars().isdisjoint(text):
         text = _converter().convert(text)
     return text.lower()
 
