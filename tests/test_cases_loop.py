@@ -146,7 +146,9 @@ async def test_low_confidence_offers_categories_and_stores_the_choice(chat, app)
     wang = chat("wang")
     out = await wang.say("这个又出问题了，麻烦看看")
     assert "最贴切" in out and "提交" not in out  # it asks rather than guesses
-    await wang.press("设施")
+    out = await wang.press("其他类别")
+    assert len(wang.buttons()) == 15  # every category of the taxonomy
+    await wang.press("设施维修")
     out = await wang.press("提交")
     assert "已提交" in out
     async with app.sessionmaker() as s:
