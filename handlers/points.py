@@ -42,7 +42,7 @@ def _named_activity(text: str) -> str | None:
     from bot.services.nlu.core import match_activity
     from bot.services.nlu.text import normalise
 
-    act, evidence = match_activity(normalise(text), get_taxonomy())
+    act, evidence = match_activity(normalise(text), get_taxonomy())  # activities come from points.yaml only
     return act if evidence else None
 
 
@@ -372,7 +372,7 @@ async def reward_confirm(ctx: Ctx):
         red.qr_file = photo.file_ref if photo else None
     r = reply("points/voucher_issued", [[Button("points.cancel_voucher", f"p1:vx:{red.id}")]],
               reward=svc.reward_context(rw, shop), code=red.code, expires_at=red.expires_at, points=red.points,
-              again=not new)
+              again=not new, qr=photo is not None)
     r.photo = photo
     return r
 
@@ -465,9 +465,11 @@ async def event_cmd(ctx: Ctx):
     ev = await svc.create_event(ctx.session, ctx.app, ctx.person, m.group(1), int(m.group(2)),
                                 float(m.group(3) or 3), ctx.now)
     link = svc.checkin_link(ctx.app, ev.code)
+    photo = _qr(ctx, f"event-{ev.code}.png", link)
     r = reply("points/event_created", [[Button("points.event_close", f"p1:evc:{ev.id}", {"title": ev.title[:30]})]],
-              title=ev.title, points=ev.points, code=ev.code, starts_at=ev.starts_at, ends_at=ev.ends_at, link=link)
-    r.photo = _qr(ctx, f"event-{ev.code}.png", link)
+              title=ev.title, points=ev.points, code=ev.code, starts_at=ev.starts_at, ends_at=ev.ends_at, link=link,
+              qr=photo is not None)
+    r.photo = photo
     return r
 
 

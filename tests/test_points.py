@@ -194,3 +194,19 @@ async def test_intake_contract_start_claim_and_show_points(chat, app):
     assert "巡逻" in out and "2.5 小时" in out and "25 分" in out
     r = Reply("points/balance", {"balance": 1, "held": 0, "entries": [], "earned_month": 1, "monthly_cap": 400})
     assert "可用：1 分" in app.renderer.text(r.template, r.context, "zh")
+
+
+async def test_plain_words_through_the_intake_claim_and_ask_for_points(chat, app):
+    """No command: the free-text intake hands claims and points questions to this module."""
+    wang = chat("wang")
+    out = await wang.say("今天上午在小区打扫卫生两个小时")
+    assert "请确认您的积分申报" in out and "打扫卫生" in out and "20 分" in out
+    out = await wang.press("提交申报")
+    assert "已提交" in out
+    out = await wang.say("我现在有多少积分")
+    assert "可用：0 分\n" in out and any("积分超市" in b for b in wang.buttons())
+    amy = chat("amy", "en")
+    out = await amy.say("I helped at the library for 2 hours yesterday")
+    assert "Please check your points claim" in out and "Points: 16" in out and "2026-11-22" in out
+    out = await amy.say("我昨天打扫卫生30个小时")
+    assert "At most 12 hours" in out

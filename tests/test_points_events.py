@@ -29,7 +29,7 @@ async def test_event_check_in_window_and_award_in_one_go(chat, app, clock, setti
     li, zhang, wang, amy = chat("li"), chat("zhang"), chat("wang"), chat("amy", "en")
     out = await li.say("/event 垃圾分类宣传 10 2")
     code = _event_code(out)
-    assert "每人 10 分" in out and "10:00–12:00" in out and f"/checkin {code}" in out
+    assert "每人 10 分" in out and "10:00–12:00" in out and f"/checkin {code}" in out and "扫描二维码" in out
     assert li.messages[-1].photo == f"/files/event-{code}.png"
     assert (Path(settings.data_dir) / "uploads" / f"event-{code}.png").exists()
     out = await zhang.say(f"/checkin {code}")
@@ -53,7 +53,7 @@ async def test_event_check_in_window_and_award_in_one_go(chat, app, clock, setti
     out = await li.say("/event")
     assert "垃圾分类宣传" in out and code in out
     out = await li.press("确认名单")
-    assert "已签到 2 人" in out and "张大爷" in out and "王阿姨" in out
+    assert "已签到 2 人\n" in out and "\n· 张大爷\n" in out and "\n· 王阿姨\n" in out
     out = await li.press("发放积分（2人）")
     assert "已为 2 人发放共 20 分" in out
     out = await zhang.inbox()

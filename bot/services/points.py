@@ -812,9 +812,14 @@ async def monthly_statements(session: AsyncSession, app: "App", now: datetime) -
         if await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == key)):
             continue
         acct = await session.get(PointsAccount, pid)
-        enqueue(session, pid, Reply("points/statement", {"month": label, "earned": int(earned), "spent": int(spent),
-                                                         "adjusted": int(adjusted), "balance": acct.balance if acct else 0,
-                                                         "held": acct.held if acct else 0}),
-                now, priority=8, dedupe_key=key)
+        try:
+            async with session.begin_nested():  # another process may be sending the same statement right now
+                enqueue(session, pid, Reply("points/statement", {
+                    "month": label, "earned": int(earned), "spent": int(spent), "adjusted": int(adjusted),
+                    "balance": acct.balance if acct else 0, "held": acct.held if acct else 0}),
+                    now, priority=8, dedupe_key=key)
+                await session.flush()
+        except IntegrityError:
+            continue
         sent += 1
     return sent
