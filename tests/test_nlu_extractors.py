@@ -99,7 +99,8 @@ def test_place_forms_from_the_issue():
 
 def test_no_place_is_invented():
     for text in ["我住3楼，楼道灯坏了", "Hallway lights on the 3rd floor are broken", "电话13812345678",
-                 "2026-11-23 停水了", "11月23号开始停水", "垃圾三天没清运", "打12345也没用"]:
+                 "2026-11-23 停水了", "11月23号开始停水", "垃圾三天没清运", "打12345也没用",
+                 "fireworks right next to the buildings", "The blocks of flats are dirty", "in 2024 the lift broke"]:
         p = place(text)
         assert (p.building, p.unit, p.room) == (None, None, None), text
 
@@ -127,6 +128,7 @@ def test_hour_forms_from_the_issue():
     assert hours("an hour and a half") == 1.5
     assert hours("3 hours this morning") == 3
     assert hours("上午9点到11点半在图书角值班") == 2.5
+    assert hours("三个多小时") == 3
     assert hours("参加了板凳会，申请积分") is None
 
 

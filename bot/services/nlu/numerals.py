@@ -89,10 +89,10 @@ def to_int_str(s: str) -> str | None:
 
 # Hours of service. Order matters: the most specific shapes first.
 _ZH_HOURS = _rx(
-    rf"(?:(?P<n>{NUM})\s*(?:个)?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*(?:小时|钟头|个钟|h(?![a-z])|hr(?:s)?(?![a-z]))"
+    rf"(?:(?P<n>{NUM})\s*(?:个)?\s*多?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*多?\s*(?:小时|钟头|个钟|h(?![a-z])|hr(?:s)?(?![a-z]))"
     rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)))?"
 )
-_ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*钟(?!头)")
+_ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*多?\s*钟(?!头)")
 _ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*(?:分钟|min(?:s|utes?)?\b)")
 _EN_HOURS = _rx(
     rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:hours?|hrs?|h)\b"

@@ -30,9 +30,10 @@ _UNIT_ZH = _rx(rf"(?:第)?{_N}\s*(?:单元|门洞|号门)|(?<=[栋楼幢座])\s*
 _ROOM_ZH = _rx(rf"(?<![\d.])(\d{{3,4}}|[零〇一二三四五六七八九幺]{{3,4}})\s*(?:室|房间|房|号房|户|号(?![楼院]))")
 _ROOM_AFTER = _rx(rf"^\s*(?:的|-|—|,|,)?\s*{_ROOM}(?![\d.:%])")
 
-_BUILDING_EN = _rx(r"\b(?:building|bldg\.?|block|blk\.?|tower)\s*(?:no\.?|number|#)?\s*(\d{1,3}|[a-z])\b")
+# A letter needs a space before it: "building b" is a building, "buildings" is not.
+_BUILDING_EN = _rx(r"\b(?:building|bldg\.?|block|blk\.?|tower)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,3})|\s+([a-z]))\b")
 _BUILDING_EN_PRE = _rx(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
-_UNIT_EN = _rx(r"\b(?:unit|entrance|stairwell|staircase)\s*(?:no\.?|number|#)?\s*(\d{1,2}|[a-z])\b")
+_UNIT_EN = _rx(r"\b(?:unit|entrance|stairwell|staircase)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,2})|\s+([a-z]))\b")
 _ROOM_EN = _rx(r"\b(?:room|rm\.?|apartment|apt\.?|flat|suite|#)\s*(?:no\.?)?\s*(\d{2,4}[a-z]?)\b")
 # "the old lady in 501": a bare three- or four-digit number after in/at/from reads as a room, unless it is a year.
 _ROOM_EN_BARE = _rx(r"\b(?:in|at|from|of|lives in|living in)\s+(?!(?:19|20)\d\d\b)(\d{3,4})\b(?!\s*(?:am|pm|yuan|rmb|hours?|minutes?|days?|m\b|meters?|metres?|people|cars?))")
@@ -78,7 +79,7 @@ def extract_place(text: str) -> Place:
         else:
             m = _BUILDING_EN.search(text) or _BUILDING_EN_PRE.search(text)
             if m:
-                building = _num(m.group(1))
+                building = _num(next(g for g in m.groups() if g))
                 ev.append(m.group(0))
                 end_of_place = m.end()
 
