@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.services.nlu import INTENTS, LOW_CONFIDENCE, ParseResult, Taxonomy, load_taxonomy, parse
 from bot.services.nlu import cli
+from bot.services.nlu import train
 from bot.services.nlu.train import CORPUS, PARAPHRASES, generate_corpus, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,3 +286,13 @@ def test_parse_is_cheap_after_the_first_call():
     for _ in range(50):
         parse("3号楼2单元楼道灯坏了好几天了")
     assert (time.perf_counter() - t0) / 50 < 0.02
+
+
+def test_training_refuses_the_measuring_sets_and_reads_residents_choices(tmp_path, monkeypatch):
+    assert train.main(["--extra", str(DEV)]) == 2
+    assert train.main(["--extra", str(tmp_path / "nlu_heldout.jsonl")]) == 2
+    choices = tmp_path / "choices.jsonl"
+    choices.write_text(json.dumps({"text": "电梯厅的顶灯不亮", "intent": "report", "category": "lighting"},
+                                  ensure_ascii=False) + "\n\n", encoding="utf-8")
+    rows = read_jsonl(choices)
+    assert rows == [{"text": "电梯厅的顶灯不亮", "intent": "report", "category": "lighting"}]

@@ -38,11 +38,14 @@ def _parse_line(line: str, tax) -> dict:
 
 
 def run_stream(inp: IO[str], out: IO[str], tax) -> int:
-    for line in inp:
-        if not line.strip():
-            continue
-        out.write(json.dumps(_parse_line(line, tax), ensure_ascii=False) + "\n")
-        out.flush()
+    try:
+        for line in inp:
+            if not line.strip():
+                continue
+            out.write(json.dumps(_parse_line(line, tax), ensure_ascii=False) + "\n")
+            out.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+        return 0
     return 0
 
 
