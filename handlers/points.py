@@ -351,9 +351,7 @@ async def reward_pick(ctx: Ctx):
 
 
 def _qr(ctx: Ctx, name: str, payload: str) -> Photo | None:
-    """A QR image for the web chat; Telegram gets the code as text until its channel can upload files."""
-    if ctx.identity.platform != "web":
-        return None
+    """A QR image stored where the web chat serves files (/files/<name>); the Telegram channel uploads the same file."""
     stored = svc.qr_png(ctx.app, name, payload)
     return Photo("web", f"/files/{stored}") if stored else None
 

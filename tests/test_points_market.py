@@ -237,3 +237,70 @@ async def test_concurrent_redemptions_never_overspend(app):
     assert sum(results) == bal0 // 20
     bal, _ = await _balance(app, "res-wang")
     assert 0 <= bal < 20
+
+
+async def test_a_named_shops_keeper_confirms_its_vouchers_only(chat, app):
+    from models import ChatIdentity
+    from models.points import Shop, ShopKeeper
+
+    await _give(app, "res-wang", 100)
+    await _reward(app, "fruit10")
+    await chat("fruitshop").say("/help")  # the keeper's chat exists; bind it to a keeper of the fruit shop
+    async with app.sessionmaker() as s, s.begin():
+        keeper = Person(key="keeper-fruit", name="水果店老板")
+        s.add(keeper)
+        await s.flush()
+        fruit = await s.scalar(select(Shop).where(Shop.code == "xingfu-fruit"))
+        s.add(ShopKeeper(shop_id=fruit.id, person_id=keeper.id))
+        ident = await s.scalar(select(ChatIdentity).where(ChatIdentity.chat_id == "fruitshop"))
+        ident.person_id = keeper.id
+    wang = chat("wang")
+    await wang.say("/redeem")
+    await wang.press("10元水果代金券")
+    fruit_code = _code(await wang.press("确认兑换"))
+    await wang.say("/redeem")
+    await wang.press("洗衣皂")
+    soap_code = _code(await wang.press("确认兑换"))
+    shop = chat("fruitshop")
+    out = await shop.say(f"/voucher {soap_code}")  # the supermarket's voucher is not theirs to hand over
+    assert "没有找到" in out
+    out = await shop.say(f"/voucher {fruit_code}")
+    assert "10元水果代金券" in out
+    out = await shop.press("确认已领取")
+    assert "已核销" in out
+    assert await _balance(app, "res-wang") == (40, 20)
+
+
+async def test_rules_extend_per_community_file(chat, app, tmp_path):
+    """A community file (GRIDBOT_POINTS_FILE) adds an activity, changes a cap and opens a shop; the rest stays."""
+    extra = tmp_path / "points-xingfu.yaml"
+    extra.write_text("""
+activities:
+  - id: gardening
+    names: {zh: [社区园艺], en: [gardening]}
+    points_per_hour: 6
+    verify: none
+caps: {daily_points: 30}
+shops:
+  - code: xingfu-books
+    community: xingfu
+    name: 社区书店
+    name_en: Community bookshop
+    rewards:
+      - {code: pen, name: 中性笔, name_en: gel pen, cost: 5, stock: 2}
+""", encoding="utf-8")
+    rules = svc.load_rules(None, str(extra))
+    assert {"cleaning", "gardening"} <= set(rules.activities)
+    assert rules.caps.daily_points == 30 and rules.caps.monthly_points == 400
+    assert {s["code"] for s in rules.shops} == {"xingfu-market", "xingfu-fruit", "xingfu-books"}
+    app.settings.points_file = extra
+    wang = chat("wang")
+    out = await wang.say("/claim 今天干了3小时")
+    assert "哪一类" in out
+    out = await wang.press("社区园艺")
+    assert "社区园艺" in out and "18 分" in out and "提交后立即到账" in out
+    out = await wang.press("提交申报")
+    assert "已记入" in out and "获得 18 分" in out  # verify: none -> credited at once
+    assert await _balance(app, "res-wang") == (18, 0)
+    out = await wang.say("/redeem")
+    assert "社区书店" in out and "中性笔：5 分，剩 2 件" in out

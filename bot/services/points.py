@@ -528,7 +528,7 @@ async def open_events(session: AsyncSession, actor: Person) -> list[PointsEvent]
 def checkin_link(app: "App", code: str) -> str:
     """What the event's QR code carries: a Telegram deep link when the bot's username is known, else the command."""
     tg = app.channels.get("telegram")
-    username = getattr(tg, "username", None)
+    username = getattr(tg, "username", None) or getattr(getattr(tg, "me", None), "username", None)
     if username:
         return f"https://t.me/{username}?start=ev{code}"
     return f"/checkin {code}"
