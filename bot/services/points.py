@@ -266,7 +266,8 @@ async def check_claim(session: AsyncSession, rules: Rules, person: Person, activ
             raise Refused("points/no_hours")
         if hours > 24:
             raise Refused("points/too_many_hours", hours=hours, limit=rules.caps.max_hours_per_day)
-        already = float(await session.scalar(select(func.coalesce(func.sum(VolunteerClaim.hours), 0.0)).where(
+        done = func.coalesce(VolunteerClaim.approved_hours, VolunteerClaim.hours)  # as the worker set them
+        already = float(await session.scalar(select(func.coalesce(func.sum(done), 0.0)).where(
             VolunteerClaim.person_id == person.id, VolunteerClaim.day == day.isoformat(),
             VolunteerClaim.status.in_(("pending", "approved")))) or 0)
         if hours + already > rules.caps.max_hours_per_day:
@@ -391,9 +392,11 @@ async def decide_claim(session: AsyncSession, app: "App", actor: Person, claim_i
             if not 0 < hours <= min(24, rules.caps.max_hours_per_day):
                 raise Refused("points/too_many_hours", hours=hours, limit=rules.caps.max_hours_per_day)
         final_hours = hours if hours is not None else claim.hours
+        rule = rules.activity(claim.activity)
         awarded = await _approve(session, rules, claim, actor, final_hours, now)
+        due = rule.points(final_hours) if rule else claim.points
         ctx.update(awarded=awarded, approved_hours=final_hours, adjusted=hours is not None and hours != claim.hours,
-                   capped=awarded < (rules.activity(claim.activity).points(final_hours) if rules.activity(claim.activity) else awarded))
+                   capped=awarded < due)
         enqueue(session, claim.person_id, Reply("points/claim_approved", ctx), now, dedupe_key=f"pts:claimok:{claim.id}")
     else:
         reason = (reason or "").strip()
