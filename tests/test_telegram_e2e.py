@@ -121,6 +121,14 @@ async def test_unreadable_updates_are_answered_or_skipped_and_the_bot_keeps_goin
     assert not any("something went wrong" in t for t in texts)
 
 
+async def test_a_bot_api_outage_is_waited_out_by_the_polling_loop(tg_app, api):
+    api.fail_next("getUpdates", status=502, times=1)
+    c = TgChat(api, api.user(5009, "Gao"))
+    out = await c.say("/help", until="/lang")  # the loop backs off and polls again; nothing is lost
+    assert "/lang" in out
+    assert [x.status for x in api.calls if x.method == "getUpdates"].count(502) == 1
+
+
 async def test_what_the_adapter_hands_the_core(tg_app, api):
     u = api.user(5006, "Chen", language_code="zh-hans")
     c = TgChat(api, u)
@@ -200,10 +208,18 @@ async def test_webhook_mode_answers_and_refuses_a_wrong_secret(hook_app, api):
         for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
             async with http.post(s.webhook_url, json=update, headers=headers) as resp:
                 assert resp.status == 403
-        async with http.post(s.webhook_url, json=update,
-                             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as resp:
+        assert len(api.sent) == before
+        right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with http.post(s.webhook_url, json=update, headers=right) as resp:
             assert resp.status == 200  # handled before the answer: the reply is already out
-    assert len(api.sent) == before + 1 and "/lang" in api.sent[-1].plain
+        assert len(api.sent) == before + 1 and "/lang" in api.sent[-1].plain
+        # an update we cannot parse is taken (200, so Telegram does not send it again and again) and skipped
+        async with http.post(s.webhook_url, json={"update_id": 1001, "callback_query": {"id": "5"}},
+                             headers=right) as resp:
+            assert resp.status == 200
+        async with http.post(s.webhook_url, data=b"not json", headers=right) as resp:
+            assert resp.status == 400
+    assert len(api.sent) == before + 1
 
 
 async def _join_as_li(app, api, clock) -> TgChat:

@@ -285,6 +285,8 @@ class TelegramChannel:
                     log.warning("update skipped: not an object")
                     continue
                 await self._slots.acquire()
+                # Tasks start in update order and reach the dispatcher's per-chat lock (FIFO) without suspending
+                # on the way, so one person's messages are still handled in the order they were sent.
                 task = asyncio.create_task(self._feed_slot(raw))
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
