@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply
 from bot.services import outbox, routing
-from models import Building, Case, CaseEvent, CaseFollower, Department, Person, RoleAssignment
+from models import Building, Case, CaseEvent, CaseFollower, Outbox, Person, RoleAssignment
 from models.timekeeping import DueItem
 
 if TYPE_CHECKING:
@@ -372,13 +372,12 @@ def _is_urgent(tc: TimeConfig, case: Case | None) -> bool:
     return bool(case is not None and (case.colour in tc.urgent or case.urgent))
 
 
-def to_staff(session: AsyncSession, tc: TimeConfig, person_id: int, reply: Reply, now: datetime,
-             case: Case | None = None, dedupe_key: str | None = None) -> None:
+def to_staff(f: "Fire", person_id: int, reply: Reply, case: Case | None = None,
+             dedupe_key: str | None = None) -> None:
     """Staff are not woken at night for what can wait: a non-urgent message is held until quiet hours end."""
-    urgent = _is_urgent(tc, case)
-    delay = None if urgent else tc.calendar.quiet_end(now) - now
-    outbox.enqueue(session, person_id, reply, now, priority=2 if urgent else 4, dedupe_key=dedupe_key,
-                   delay=delay if delay and delay > timedelta() else None)
+    urgent = _is_urgent(f.tc, case)
+    f.out(person_id, reply, priority=2 if urgent else 4, dedupe_key=dedupe_key,
+          delay=None if urgent else _wait(f.tc, f.now))
 
 
 async def brief(session: AsyncSession, case: Case, buildings: dict[int, str] | None = None) -> dict[str, Any]:
@@ -407,13 +406,54 @@ async def history(session: AsyncSession, case_id: int, limit: int = 8) -> list[d
 
 
 # -- firing -------------------------------------------------------------------------------------
+class _Collect:
+    """Stands in for the session in outbox.enqueue, so a batch's messages go in as one bulk INSERT."""
+
+    def __init__(self) -> None:
+        self.rows: list[Outbox] = []
+
+    def add(self, row: Outbox) -> None:
+        self.rows.append(row)
+
+
 @dataclass
 class Fire:
+    """What a firing needs: the session, the configuration, the sweep's `now`, and where messages go."""
+
     session: AsyncSession
     app: "App"
     tc: TimeConfig
     now: datetime
     buildings: dict[int, str] = field(default_factory=dict)
+    bulk: _Collect | None = None  # None: messages go straight through the session
+    keys: set[str] = field(default_factory=set)
+
+    def out(self, person_id: int, reply: Reply, *, priority: int = 5, dedupe_key: str | None = None,
+            delay: timedelta | None = None) -> None:
+        outbox.enqueue(self.bulk if self.bulk is not None else self.session, person_id, reply, self.now,
+                       priority=priority, dedupe_key=dedupe_key, delay=delay)
+        if dedupe_key:
+            self.keys.add(dedupe_key)
+
+    async def flush_bulk(self) -> None:
+        if self.bulk is None or not self.bulk.rows:
+            return
+        rows = self.bulk.rows
+        if self.keys:  # a message already sent (a restart re-planned it) is not sent again
+            sent = set(await self.session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(self.keys))))
+            seen: set[str] = set()
+            kept = []
+            for r in rows:
+                if r.dedupe_key and (r.dedupe_key in sent or r.dedupe_key in seen):
+                    continue
+                seen.add(r.dedupe_key) if r.dedupe_key else None
+                kept.append(r)
+            rows = kept
+        cols = [c.key for c in Outbox.__table__.columns if c.key != "id"]
+        data = [{k: v for k, v in ((k, r.__dict__.get(k)) for k in cols) if k in r.__dict__} for r in rows]
+        if data:  # Core, not the ORM's bulk path: no autoflush, no identity map for rows nobody reads here
+            await (await self.session.connection()).execute(Outbox.__table__.insert(), data)
+        self.bulk.rows = []
 
 
 async def _fire_plan(f: Fire, item: DueItem, case: Case | None) -> None:
@@ -432,10 +472,10 @@ async def _fire_remind(f: Fire, item: DueItem, case: Case | None) -> None:
     if not live or f.now >= datetime.fromisoformat(p["due"]):
         return _skip(item)  # a reminder after the deadline is no reminder: the ladder has taken over
     buttons = [*_act_row(case), snooze_row(case.id)]
-    to_staff(f.session, f.tc, case.assignee_id, Reply("timekeeping/remind", {
+    to_staff(f, case.assignee_id, Reply("timekeeping/remind", {
         "case": await brief(f.session, case, f.buildings), "clock": p.get("clock"),
         "due": datetime.fromisoformat(p["due"]), "left": _left(datetime.fromisoformat(p["due"]) - f.now)},
-        buttons=buttons), f.now, case)
+        buttons=buttons), case)
 
 
 def _act_row(case: Case) -> list[list[Button]]:
@@ -457,9 +497,8 @@ async def _fire_snooze(f: Fire, item: DueItem, case: Case | None) -> None:
     person = await f.session.get(Person, item.person_id)
     if person is None or not (person.id == case.assignee_id or await cases._supervises(f.session, person, case)):
         return _skip(item)
-    to_staff(f.session, f.tc, person.id, Reply("timekeeping/snoozed_remind", {
-        "case": await brief(f.session, case, f.buildings)}, buttons=[*_act_row(case), snooze_row(case.id)]),
-             f.now, case)
+    to_staff(f, person.id, Reply("timekeeping/snoozed_remind", {
+        "case": await brief(f.session, case, f.buildings)}, buttons=[*_act_row(case), snooze_row(case.id)]), case)
 
 
 async def _fire_rate(f: Fire, item: DueItem, case: Case | None) -> None:
@@ -468,20 +507,20 @@ async def _fire_rate(f: Fire, item: DueItem, case: Case | None) -> None:
         return _skip(item)
     rate = [[Button("cases.rate", f"c1:rate:{case.id}:{n}", {"n": n}) for n in range(1, 6)],
             [Button("cases.reopen", f"c1:reopen:{case.id}")]]
-    outbox.enqueue(f.session, case.reporter_id, Reply("timekeeping/rate_reminder", {
+    f.out(case.reporter_id, Reply("timekeeping/rate_reminder", {
         "case": await brief(f.session, case, f.buildings), "note": case.resolution_note or ""}, buttons=rate),
-        f.now, dedupe_key=f"rate:{case.id}:{p.get('since')}")
+        dedupe_key=f"rate:{case.id}:{p.get('since')}")
 
 
 async def _fire_follow_up(f: Fire, item: DueItem, case: Case | None) -> None:
     p = item.payload or {}
     if case is None or case.state != "closed" or not _same(case.closed_at, p.get("since")):
         return _skip(item)
-    outbox.enqueue(f.session, case.reporter_id, Reply("timekeeping/follow_up", {
+    f.out(case.reporter_id, Reply("timekeeping/follow_up", {
         "case": await brief(f.session, case, f.buildings)}, buttons=[[
             Button("timekeeping.still_fixed_yes", f"t1:fu:{case.id}:y"),
             Button("timekeeping.still_fixed_no", f"t1:fu:{case.id}:n")]]),
-        f.now, delay=_wait(f.tc, f.now), dedupe_key=f"follow:{case.id}:{p.get('since')}")
+        delay=_wait(f.tc, f.now), dedupe_key=f"follow:{case.id}:{p.get('since')}")
 
 
 async def _fire_ladder(f: Fire, item: DueItem, case: Case | None) -> None:
@@ -518,9 +557,9 @@ async def _tell_slipped(f: Fire, case: Case, clock: str) -> None:
 
     due = case.accept_due_at if clock == "accept" else case.resolve_due_at
     for pid in await cases.parties(f.session, case):
-        outbox.enqueue(f.session, pid, Reply("timekeeping/slipped", {
+        f.out(pid, Reply("timekeeping/slipped", {
             "case": await brief(f.session, case, f.buildings), "clock": clock, "own": pid == case.reporter_id}),
-            f.now, delay=None if _is_urgent(f.tc, case) else _wait(f.tc, f.now),
+            delay=None if _is_urgent(f.tc, case) else _wait(f.tc, f.now),
             dedupe_key=f"slip:{case.id}:{clock}:{_iso(due)}:{pid}")
 
 
@@ -565,12 +604,12 @@ async def _rung(f: Fire, case: Case, name: str, step: int, clock: str) -> bool:
     for pid in targets:
         person = await s.get(Person, pid)
         card = await cases.worker_card(s, case, person, "timekeeping/ladder", step=name, clock=clock, events=hist)
-        to_staff(s, f.tc, pid, card, now, case)
+        to_staff(f, pid, card, case)
     if previous and previous not in targets:
-        to_staff(s, f.tc, previous, Reply("timekeeping/ladder_assignee", {
+        to_staff(f, previous, Reply("timekeeping/ladder_assignee", {
             "case": await brief(s, case, f.buildings), "step": name, "clock": clock,
             "department": department.name if department else None,
-            "department_en": (department.name_en or department.name) if department else None}), now, case)
+            "department_en": (department.name_en or department.name) if department else None}), case)
     if department is not None:
         await cases.tell_residents(s, case, "escalated", now, None)
     log.info("ladder step", extra={"case": case.id, "step": name, "clock": clock})
@@ -606,11 +645,11 @@ async def _fire_digest_workers(f: Fire, item: DueItem, case: Case | None) -> Non
             b["age_hours"] = int((now - c.created_at).total_seconds() // 3600)
             b["overdue"] = bool(c.resolve_due_at and c.resolve_due_at < now)
             items.append(b)
-        outbox.enqueue(s, pid, Reply("timekeeping/digest_worker", {
+        f.out(pid, Reply("timekeeping/digest_worker", {
             "total": len(mine), "counts": counts, "cases": items, "more": max(len(mine) - 15, 0),
             "overdue": sum(1 for c in mine if c.resolve_due_at and c.resolve_due_at < now)},
             buttons=[[Button("timekeeping.open_queue", "t1:queue")]]),
-            now, priority=6, dedupe_key=f"digest:w:{pid}:{day}")
+            priority=6, dedupe_key=f"digest:w:{pid}:{day}")
 
 
 async def summary(session: AsyncSession, community_id: int | None, start: datetime, end: datetime,
@@ -648,7 +687,7 @@ async def _fire_digest_coordinators(f: Fire, item: DueItem, case: Case | None, w
         ctx = await summary(s, r.community_id, start, end, now)
         ctx["weekly"] = weekly
         ctx["last_day"] = end - timedelta(seconds=1)
-        outbox.enqueue(s, r.person_id, Reply("timekeeping/digest_summary", ctx), now, priority=6,
+        f.out(r.person_id, Reply("timekeeping/digest_summary", ctx), priority=6,
                        dedupe_key=f"digest:{'wk' if weekly else 'd'}:{r.person_id}:{r.community_id}:{day.isoformat()}")
 
 
@@ -688,10 +727,22 @@ class SweepStats:
 
 async def sweep_once(app: "App", limit: int = SWEEP_BATCH, now: datetime | None = None) -> SweepStats:
     """Claim up to `limit` due items and fire them, all in one transaction: the row locks are the claim, so another
-    process skips them, and a process killed half-way rolls back and leaves them due for the next sweep."""
+    process skips them, and a process killed half-way rolls back and leaves them due for the next sweep.
+    The batch runs without savepoints (they cost more than the firing); if an item fails, the batch is rolled back
+    and run again item by item, each in its own savepoint, so one bad item holds back nothing else."""
     t0 = _time.perf_counter()
-    tc = config(app.routing)
     now = now or app.clock.now()
+    try:
+        st = await _sweep_batch(app, limit, now, isolate=False)
+    except Exception:
+        log.warning("sweep batch failed; running it again item by item", exc_info=True)
+        st = await _sweep_batch(app, limit, now, isolate=True)
+    st.ms = (_time.perf_counter() - t0) * 1000
+    return st
+
+
+async def _sweep_batch(app: "App", limit: int, now: datetime, isolate: bool) -> SweepStats:
+    tc = config(app.routing)
     st = SweepStats()
     async with app.sessionmaker() as s, s.begin():
         q = (select(DueItem).where(DueItem.state == "pending", DueItem.due_at <= now)
@@ -699,7 +750,6 @@ async def sweep_once(app: "App", limit: int = SWEEP_BATCH, now: datetime | None 
         items = list(await s.scalars(q))
         st.claimed = len(items)
         if not items:
-            st.ms = (_time.perf_counter() - t0) * 1000
             return st
         case_ids = sorted({i.case_id for i in items if i.case_id})
         cases_by_id: dict[int, Case] = {}
@@ -709,25 +759,26 @@ async def sweep_once(app: "App", limit: int = SWEEP_BATCH, now: datetime | None 
             for c in await s.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
                                      .with_for_update(skip_locked=True)):
                 cases_by_id[c.id] = c
-        f = Fire(session=s, app=app, tc=tc, now=now)
+        f = Fire(session=s, app=app, tc=tc, now=now, bulk=_Collect())
+        fired: list[DueItem] = []
         await _load_buildings(f, list(cases_by_id.values()))
         for item in items:
             if item.case_id and item.case_id not in cases_by_id:
                 st.deferred += 1
                 continue
-            fire = FIRE.get(item.kind)
+            case = cases_by_id.get(item.case_id) if item.case_id else None
+            if not isolate:
+                await _fire_one(f, item, case, record=False)
+                fired.append(item)
+                st.fired += 1
+                continue
             try:
                 async with s.begin_nested():
-                    if fire is None:
-                        raise LookupError(f"unknown due item kind {item.kind!r}")
-                    item.claimed_until = now
-                    await fire(f, item, cases_by_id.get(item.case_id) if item.case_id else None)
-                    if item.state == "pending":
-                        item.state = "done"
-                    item.done_at = now
-                    item.attempts += 1
+                    await _fire_one(f, item, case)
+                    await f.flush_bulk()
                 st.fired += 1
-            except Exception as e:  # one bad item must not hold back the others
+            except Exception as e:
+                f.bulk.rows = []
                 log.exception("due item failed", extra={"item": item.id, "kind": item.kind})
                 item.attempts += 1
                 item.last_error = repr(e)[:500]
@@ -736,8 +787,35 @@ async def sweep_once(app: "App", limit: int = SWEEP_BATCH, now: datetime | None 
                 else:
                     item.due_at = now + timedelta(seconds=30 * 2 ** item.attempts)
                 st.failed += 1
-    st.ms = (_time.perf_counter() - t0) * 1000
+        await f.flush_bulk()
+        await _record(s, fired, now)
     return st
+
+
+async def _record(s: AsyncSession, fired: list[DueItem], now: datetime) -> None:
+    """The batch's outcomes in one UPDATE per outcome, rather than one ORM update per item."""
+    outcomes: dict[str, list[int]] = {}
+    for item in fired:
+        outcomes.setdefault("done" if item.state == "pending" else item.state, []).append(item.id)
+        s.expunge(item)
+    t = DueItem.__table__
+    conn = await s.connection()
+    for state, ids in outcomes.items():
+        for k in range(0, len(ids), 500):
+            await conn.execute(t.update().where(t.c.id.in_(ids[k:k + 500])).values(
+                state=state, done_at=now, claimed_until=now, attempts=t.c.attempts + 1))
+
+
+async def _fire_one(f: Fire, item: DueItem, case: Case | None, record: bool = True) -> None:
+    """Fire one item; with record=False the outcome is left to _record (one UPDATE for the batch)."""
+    fire = FIRE.get(item.kind)
+    if fire is None:
+        raise LookupError(f"unknown due item kind {item.kind!r}")
+    await fire(f, item, case)
+    if record:
+        item.state = "done" if item.state == "pending" else item.state
+        item.claimed_until = item.done_at = f.now
+        item.attempts += 1
 
 
 async def sweep(app: "App", budget_s: float = 20.0, batch: int = SWEEP_BATCH) -> int:
