@@ -89,21 +89,22 @@ def to_int_str(s: str) -> str | None:
 
 # Hours of service. Order matters: the most specific shapes first.
 _ZH_HOURS = _rx(
-    rf"(?:(?P<n>{NUM})\s*(?:个)?\s*多?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*多?\s*(?:小时|钟头|个钟|h(?![a-z])|hr(?:s)?(?![a-z]))"
-    rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)))?"
+    rf"(?:(?P<n>{NUM})\s*(?:个)?\s*多?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*多?\s*"
+    rf"(?:小时|钟头|个钟|钟(?![头点表])|h(?![a-z])|hr(?:s)?(?![a-z]))(?P<half_after>半)?"
+    rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)|m(?:in(?:s|utes?)?)?\b))?"
 )
 _ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*多?\s*钟(?!头)")
 _ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*(?:分钟|min(?:s|utes?)?\b)")
 _EN_HOURS = _rx(
-    rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:hours?|hrs?|h)\b"
+    rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:of\s+)?(?:hours?|hrs?|h)\b"
     rf"(?:\s*(?:and\s+)?(?P<half2>a\s+half)|\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:minutes?|mins?|m)\b)?"
 )
-_EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*(?:minutes?|mins?)\b")
-_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}|[一二三四五十]{{1,3}})?\s*分?)"
+_EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
+_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}|[一二三四五十]{{1,3}})?\s*分?)"
 _RANGE = _rx(
     r"(?P<dp1>上午|下午|早上|晚上|中午)?\s*" + _CLOCK.format("a") + r"\s*(?:到|至|-|~|—|–)\s*(?P<dp2>上午|下午|晚上|中午)?\s*" + _CLOCK.format("b")
 )
-_EN_RANGE = _rx(r"\bfrom\s+(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|-)\s*(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?")
+_EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–)\s*(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?")
 
 
 def _minutes_value(s: str | None) -> float:
@@ -124,7 +125,8 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
     if m and (m.group("n") or m.group("only_half")):
         n = 0.0 if m.group("only_half") else to_number(m.group("n"))
         if n is not None:
-            hours = n + (0.5 if m.group("half") or m.group("only_half") else 0.0) + _minutes_value(m.group("m")) / 60
+            half = m.group("half") or m.group("only_half") or m.group("half_after")
+            hours = n + (0.5 if half else 0.0) + _minutes_value(m.group("m")) / 60
             if 0 < hours <= 24:
                 return round(hours, 4), m.group(0).strip()
     m = _EN_HOURS.search(text)
@@ -160,10 +162,13 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
                 end += 12
             if 0 < end - start <= 12:
                 return round(end - start, 4), m.group(0).strip()
-    m = _EN_RANGE.search(text)
-    if m:
+    for m in _EN_RANGE.finditer(text):
+        # A bare "2-4" is no time range ("room 2-4"): it needs from/between or am/pm.
+        if not (m.group("kw") or m.group("ap1") or m.group("ap2")):
+            continue
         a, b = int(m.group("a")), int(m.group("b"))
-        if m.group("ap1") == "pm" and a < 12:
+        ap1 = m.group("ap1") or (m.group("ap2") if a < b else None)  # "2-4pm": both afternoon
+        if ap1 == "pm" and a < 12:
             a += 12
         if m.group("ap2") == "pm" and b < 12:
             b += 12
@@ -173,4 +178,5 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
             end += 12
         if 0 < end - start <= 12:
             return round(end - start, 4), m.group(0).strip()
+        break
     return None, None

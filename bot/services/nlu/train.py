@@ -70,11 +70,15 @@ CLAIM_ZH = [
     "{when}做了{dur}的{act}", "我{when}{act}{dur}，帮我记一下", "{when}去{act}了，一共{dur}", "申请积分：{when}{act}{dur}",
     "{when}参加{act}", "参加{act}了，想申请积分", "{when}在{place}{act}{dur}", "志愿服务：{act}，{dur}", "{when}{act}，干了{dur}",
     "{act}{dur}，能加积分吗", "{when}帮忙{act}{dur}", "{when}值班{dur}，{act}", "报一下积分，{when}{act}{dur}",
+    "{when}做义工{dur}", "{when}在{place}当志愿者，{act}{dur}", "{when}{act}，忙了{dur}", "{when}{act}了一上午",
+    "{when}帮社区{act}，{dur}", "{act}{dur}，算积分吗", "我{when}去{place}{act}了", "{when}跟着网格员{act}{dur}",
 ]
 CLAIM_EN = [
     "I {verb} {act_en} for {dur_en} {when_en}", "{when_en} I did {dur_en} of {act_en}, please add points",
     "{act_en} for {dur_en} {when_en}", "Claiming points: {act_en}, {dur_en}", "I volunteered at the {act_en} {when_en}",
     "joined the {act_en} {when_en}, {dur_en}", "please log {dur_en} of {act_en}", "I {verb} {act_en} {when_en}",
+    "{when_en} I spent {dur_en} on {act_en}", "{dur_en} of {act_en} {when_en}, can I get points?",
+    "helped out with {act_en} {when_en} for {dur_en}",
 ]
 STATUS_ZH = ["我报的问题处理了没", "现在进度如何", "我反映的事有进展吗", "{thing}修好了吗", "我反映的{thing}有人管了吗", "上次说的{thing}怎么样了",
              "查一下进度", "我的工单到哪一步了", "{thing}的事有结果了吗", "都{n}天了还没人处理", "请问我的投诉处理到哪了",
