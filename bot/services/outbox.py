@@ -73,7 +73,7 @@ async def best_identity(session: AsyncSession, person_id: int) -> ChatIdentity |
     return await session.scalar(
         select(ChatIdentity)
         .where(ChatIdentity.person_id == person_id, ChatIdentity.reachable.is_(True))
-        .order_by(ChatIdentity.last_seen_at.desc())
+        .order_by(ChatIdentity.last_seen_at.desc(), ChatIdentity.id.desc())  # a tie: the newest chat
         .limit(1)
     )
 
