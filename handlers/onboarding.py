@@ -73,6 +73,10 @@ async def _begin(ctx: Ctx, moving: bool = False) -> Reply:
 @router.command("start", menu=("any",), label="menu.start")
 async def start(ctx: Ctx):
     code = ctx.args[0] if ctx.args else ""
+    if code.startswith("ev") and len(code) > 2:  # an event's QR code / deep link: check in
+        from handlers import points
+
+        return await points.checkin(ctx, code)
     if code:
         staff = await people.join_by_invitation(ctx.session, ctx.identity, code, ctx.now)
         ctx.person = staff

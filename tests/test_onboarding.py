@@ -78,3 +78,14 @@ async def test_over_long_message_is_refused_and_nothing_is_lost(chat):
     assert "5000" in out
     out = await c.press("1单元")  # the registration goes on where it was
     assert "门牌号" in out
+
+
+async def test_event_qr_deep_link_checks_in_through_start(chat):
+    import re
+
+    out = await chat("li").say("/event 清扫楼道 8 2")
+    code = re.search(r"(?:签到码)[：:]\s*([A-Z0-9]{6})", out).group(1)
+    out = await chat("wang").say(f"/start ev{code}")
+    assert "签到成功" in out
+    out = await chat("wang").say("/start evNOPE42")
+    assert "没有这个签到码" in out
