@@ -213,6 +213,8 @@ async def test_webhook_mode_answers_and_refuses_a_wrong_secret(hook_app, api):
         async with http.post(s.webhook_url, json=update, headers=right) as resp:
             assert resp.status == 200  # handled before the answer: the reply is already out
         assert len(api.sent) == before + 1 and "/lang" in api.sent[-1].plain
+        async with http.get(s.webhook_url.rsplit("/", 2)[0] + "/healthz") as resp:  # for the reverse proxy
+            assert resp.status == 200
         # an update we cannot parse is taken (200, so Telegram does not send it again and again) and skipped
         async with http.post(s.webhook_url, json={"update_id": 1001, "callback_query": {"id": "5"}},
                              headers=right) as resp:

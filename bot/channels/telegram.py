@@ -240,6 +240,7 @@ class TelegramChannel:
         if not port.isdigit():
             raise SettingsError("GRIDBOT_WEBHOOK_LISTEN: must be host:port, e.g. 0.0.0.0:8443")
         wa = web.Application()
+        wa.router.add_get("/healthz", _healthz)  # the reverse proxy's and the container's health check
         _WebhookHandler(self, self.bot, s.webhook_secret).register(wa, path=urlsplit(s.webhook_url).path or "/")
         self._runner = web.AppRunner(wa, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -477,3 +478,7 @@ class TelegramChannel:
                 await self.bot.set_my_commands(self._commands(commands), scope=scope)
             else:
                 await self.bot.delete_my_commands(scope=scope)
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    return web.Response(text="ok")
