@@ -213,15 +213,15 @@ def test_community_override_adds_category_keywords_and_cues(tmp_path):
         "  - id: heating\n    names: {zh: 供暖, en: Heating}\n    department_hint: heating_company\n"
         "    keywords: {zh: [暖气不热, 供暖], en: [radiator cold, heating]}\n"
         "  - id: lighting\n    keywords: {zh: [灯笼]}\n"
-        "urgency:\n  cues:\n    zh: ['(?<!不)有蛇进屋']\n",
+        "urgency:\n  cues:\n    zh: ['有熊出没']\n",
         encoding="utf-8")
     tax = load_taxonomy(override_path=over)
     assert isinstance(tax, Taxonomy) and "heating" in tax.categories
     assert "灯笼" in tax.categories["lighting"].keywords["zh"] and "路灯" in tax.categories["lighting"].keywords["zh"]
     r = parse("暖气不热，供暖有问题", taxonomy=tax)
     assert r.category == "heating" and r.department_hint == "heating_company"
-    assert parse("有蛇进屋了", taxonomy=tax).urgent
-    assert not parse("有蛇进屋了").urgent  # the cue came from the override only
+    assert parse("小区里有熊出没了", taxonomy=tax).urgent
+    assert not parse("小区里有熊出没了").urgent  # the cue came from the override only
 
 
 def test_routing_hints_are_data():

@@ -24,7 +24,7 @@ LOW_CONFIDENCE = 0.6
 KEYWORD_WEIGHT = 1.0
 # How much a matching intent cue adds to the model's intent probability. Help cues match whole messages
 # ("你好", "菜单"), so they are trusted more than the others.
-INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.0, "volunteer_claim": 0.6}
+INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.1, "volunteer_claim": 0.6}
 
 _lock = threading.Lock()
 _taxonomies: dict[tuple[str, str | None], Taxonomy] = {}
@@ -216,6 +216,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     # A duration next to a named activity is how residents claim points ("陪护老人三个半小时").
     if hours is not None and (activity_ev or "volunteer_claim" in cue_hits):
         scores["volunteer_claim"] += 0.5 if activity_ev else 0.2
+    elif hours is not None and re.search(r"我|\bi\b|\bwe\b", norm):
+        scores["volunteer_claim"] += 0.3  # "I … for two hours": a claim unless the model is sure it is not
     total = sum(scores.values()) or 1.0
     intent = max(scores, key=scores.get)
     intent_conf = scores[intent] / total
