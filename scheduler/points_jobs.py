@@ -24,14 +24,15 @@ async def remind_pending_claims(app: "App", now: datetime) -> int:
     return n
 
 
-async def expire_vouchers(app: "App", now: datetime) -> int:
+async def expire_vouchers(app: "App", now: datetime, limit: int = 10_000) -> int:
+    """Each voucher in its own short transaction (see svc.expire_one); SKIP LOCKED lets processes share the work."""
     total = 0
-    while True:  # batches, so one long backlog does not hold the locks for long
+    while total < limit:
         async with app.sessionmaker() as s, s.begin():
-            n = await svc.expire_vouchers(s, now)
-        total += n
-        if n < 200:
+            red = await svc.expire_one(s, now)
+        if red is None:
             break
+        total += 1
     if total:
         log.info("vouchers expired", extra={"count": total})
         app.wake_outbox()

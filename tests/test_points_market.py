@@ -337,7 +337,7 @@ async def test_random_walk_of_ledger_operations_keeps_every_invariant(app, clock
                             await svc.cancel_voucher(s, await s.get(Person, red.person_id), red.id, clock.now())
                     elif op == "expire":
                         clock.advance(days=rng.choice((1, 5, 15)))
-                        await svc.expire_vouchers(s, clock.now())
+                        await svc.expire_one(s, clock.now())
                     else:
                         await svc.adjust(s, await s.get(Person, zhao.id), p, rng.randint(-30, 30) or 1, "walk",
                                          clock.now())

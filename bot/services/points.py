@@ -508,7 +508,8 @@ async def confirm_event(session: AsyncSession, app: "App", actor: Person, event_
         raise Refused("points/event_confirmed_already", title=ev.title)
     day = local_day(ev.starts_at, tz)
     n = total = 0
-    for p in await event_attendees(session, ev.id):
+    # accounts locked in person order: two confirmations sharing attendees cannot deadlock
+    for p in sorted(await event_attendees(session, ev.id), key=lambda x: x.id):
         got = await earn(session, rules, p, ev.points, day, key=f"event:{ev.id}:{p.id}", now=now,
                          activity=ev.activity, event_id=ev.id, actor_id=actor.id)
         n += 1
@@ -588,20 +589,32 @@ async def ensure_catalogue(session: AsyncSession, app: "App") -> None:
             continue
         shop = await session.scalar(select(Shop).where(Shop.code == str(s["code"])))
         if shop is None:
-            shop = Shop(code=str(s["code"]), community_id=community.id, name=s["name"], name_en=s.get("name_en"))
-            session.add(shop)
-            await session.flush()
+            try:
+                async with session.begin_nested():  # two processes may load the catalogue at once
+                    shop = Shop(code=str(s["code"]), community_id=community.id, name=s["name"], name_en=s.get("name_en"))
+                    session.add(shop)
+            except IntegrityError:
+                shop = await session.scalar(select(Shop).where(Shop.code == str(s["code"])))
         else:
             shop.name, shop.name_en = s["name"], s.get("name_en")
         for key in s.get("keepers") or []:
             pid = await session.scalar(select(Person.id).where(Person.key == str(key)))
             if pid and await session.get(ShopKeeper, (shop.id, pid)) is None:
-                session.add(ShopKeeper(shop_id=shop.id, person_id=pid))
+                try:
+                    async with session.begin_nested():
+                        session.add(ShopKeeper(shop_id=shop.id, person_id=pid))
+                except IntegrityError:
+                    pass
         for r in s.get("rewards") or []:
             rw = await session.scalar(select(Reward).where(Reward.shop_id == shop.id, Reward.code == str(r["code"])))
             if rw is None:
-                session.add(Reward(shop_id=shop.id, code=str(r["code"]), name=r["name"], name_en=r.get("name_en"),
-                                   cost=int(r["cost"]), stock=int(r.get("stock", 0)), reserved=0, active=True))
+                try:
+                    async with session.begin_nested():
+                        session.add(Reward(shop_id=shop.id, code=str(r["code"]), name=r["name"],
+                                           name_en=r.get("name_en"), cost=int(r["cost"]),
+                                           stock=int(r.get("stock", 0)), reserved=0, active=True))
+                except IntegrityError:
+                    pass
             else:
                 rw.name, rw.name_en, rw.cost = r["name"], r.get("name_en"), int(r["cost"])
     await session.flush()
@@ -741,18 +754,22 @@ async def cancel_voucher(session: AsyncSession, person: Person, redemption_id: i
     return red
 
 
-async def expire_vouchers(session: AsyncSession, now: datetime, limit: int = 200) -> int:
-    rows = list(await session.scalars(
+async def expire_one(session: AsyncSession, now: datetime) -> Redemption | None:
+    """Expire one overdue voucher (its points and its item come back); None when none is due.
+    One a transaction on purpose: holding several vouchers' accounts and rewards at once could deadlock with
+    a redemption that holds an account and waits for a reward."""
+    red = await session.scalar(
         select(Redemption).where(Redemption.status == "held", Redemption.expires_at <= now)
-        .order_by(Redemption.id).limit(limit).with_for_update(skip_locked=True)))
-    for red in rows:
-        await release(session, red, "expired", now)
-        rw = await session.get(Reward, red.reward_id)
-        shop = await session.get(Shop, red.shop_id)
-        enqueue(session, red.person_id, Reply("points/voucher_expired", {**reward_context(rw, shop), "code": red.code,
-                                                                         "points": red.points}), now,
-                dedupe_key=f"pts:expired:{red.id}")
-    return len(rows)
+        .order_by(Redemption.id).limit(1).with_for_update(skip_locked=True))
+    if red is None:
+        return None
+    await release(session, red, "expired", now)
+    rw = await session.get(Reward, red.reward_id)
+    shop = await session.get(Shop, red.shop_id)
+    enqueue(session, red.person_id, Reply("points/voucher_expired", {**reward_context(rw, shop), "code": red.code,
+                                                                     "points": red.points}), now,
+            dedupe_key=f"pts:expired:{red.id}")
+    return red
 
 
 async def open_vouchers(session: AsyncSession, person_id: int) -> list[tuple[Redemption, Reward, Shop]]:
