@@ -142,9 +142,10 @@ def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
     best_known = max(probs.values(), default=1.0)
     for cid in tax.categories:
         kws = hits.get(cid, ())
-        # A category a community added has no model weight yet: where its keywords appear it starts level with
-        # the model's best guess and the keywords decide; elsewhere it stays out of the way.
-        p = probs[cid] if cid in probs else (0.5 * best_known if kws else 1e-3)
+        # A category a community added has no model weight yet: where its keywords appear it starts a little
+        # above the model's best guess (it is the community's own, more specific word) and the keywords decide;
+        # elsewhere it stays out of the way.
+        p = probs[cid] if cid in probs else (1.5 * best_known if kws else 1e-3)
         # The words that made a message urgent say most about what it is (冒烟 in 垃圾桶冒烟了 is a fire first).
         in_danger = sum(1 for k in kws if any(k in d for d in danger))
         logits[cid] = math.log(max(p, 1e-6)) + KEYWORD_WEIGHT * (min(len(kws), 2) + 1.5 * min(in_danger, 1))
