@@ -14,7 +14,7 @@ from bot.dispatch import Ctx, Refused, Router, reply
 from bot.services import people
 from bot.services import points as svc
 from models import Person
-from models.points import PointsEvent, Redemption, Reward, Shop, VolunteerClaim
+from models.points import PointsEvent, Reward, Shop, VolunteerClaim
 
 router = Router()
 log = logging.getLogger("gridbot.points")
@@ -50,7 +50,7 @@ def _parse(ctx: Ctx, text: str, claim: bool = False):
     """The shared plain-language parser (bot.services.nlu), with `now` in local time so 今天 means today here.
     claim=True (after /claim): the person told us it is a claim, so read the activity, hours and day even when
     the parser's intent model thinks otherwise; an activity not named at all is asked, not guessed as `other`."""
-    from bot.services.nlu import get_taxonomy, parse
+    from bot.services.nlu import parse
 
     now = _local_now(ctx)
     p = parse(text, now, ctx.locale)

@@ -1,7 +1,5 @@
 """Volunteer claims as transcripts: a resident says what they did, sees the points, submits with one tap;
 their grid worker approves, adjusts or rejects; bad input gets a clear answer and changes nothing."""
-from datetime import timedelta
-
 from sqlalchemy import func, select
 
 from bot.services import points as svc

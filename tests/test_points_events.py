@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.services import points as svc
 from models import Person
-from models.points import EventCheckin, LedgerEntry, PointsAccount
+from models.points import EventCheckin, PointsAccount
 from scheduler import points_jobs
 
 

@@ -1,9 +1,6 @@
-"""Volunteer points: the rules (bot/defaults/points.yaml), claims and their verification, events and check-ins,
-the append-only ledger (balance derived, never negative, one locked account row a person) and the points supermarket.
-
-Every write to the ledger goes through post(): it locks the person's account row first, so concurrent redemptions
-of one person queue up instead of both spending the same points. Refused(...) explains a rule to the person.
-"""
+"""Volunteer points: the rules (bot/defaults/points.yaml), claims and their verification, events and check-ins, the
+append-only ledger (balance derived, never negative: every write locks the person's account row first) and the
+points supermarket (vouchers hold points and stock; handover debits, cancel or expiry releases)."""
 from __future__ import annotations
 
 import io
