@@ -334,3 +334,52 @@ async def test_the_scheduler_only_wakes_the_sweep_and_plans(app, chat, clock):
     await jobs.sweep(app)  # what the interval trigger runs: plan, then the breach, from the database alone
     await jobs.sweep(app)
     assert "超时督办（网格长）" in await zhou.inbox()
+
+
+async def test_an_english_resident_hears_the_slip_in_english(app, chat, clock):
+    amy = chat("amy", lang="en")
+    await amy.say("The corridor light in building B is broken")
+    out = await amy.press("Submit")
+    assert "Promised: accepted by" in out, out
+    await tick(app)
+    clock.set(local(2026, 11, 24, 10, 1))
+    await tick(app)
+    out = await amy.inbox()
+    assert "was not accepted by 2026-11-24 10:00 as promised" in out
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_every_timekeeping_message_renders(locale):
+    from bot.core import Reply
+    from bot.render import Renderer
+    from bot.settings import ROOT
+
+    r = Renderer(ROOT / "templates", SH)
+    t = local(2026, 11, 24, 10, 0)
+    case = {"id": 7, "colour": "green", "category": "lighting", "state": "assigned", "text": "灯坏了", "building": "6",
+            "unit": "1", "room": None, "accept_due_at": t, "resolve_due_at": t, "created_at": t, "age_days": 2,
+            "age_hours": 50, "overdue": True, "assignee": "吴网格员", "department": None, "department_en": None,
+            "grid": "第二网格", "grid_en": "Grid 2", "has_location": False, "photos": 0, "followers": 0}
+    left = {"days": 0, "hours": 3, "minutes": 5}
+    summary = {"new": 3, "closed": 1, "overdue": 2, "open": 4, "reopened": 1, "rating": 4.5, "escalations": 2,
+               "start": t, "end": t, "last_day": t}
+    contexts = {
+        "remind": {"case": case, "clock": "accept", "due": t, "left": left},
+        "snoozed_remind": {"case": case},
+        "ladder": {"case": case, "step": "coordinator", "clock": "resolve", "events": [
+            {"kind": "assign", "at": t, "note": None}, {"kind": "overdue", "at": t, "note": None}]},
+        "ladder_assignee": {"case": case, "step": "department", "clock": "resolve", "department": "物业公司",
+                            "department_en": "Property"},
+        "slipped": {"case": case, "clock": "resolve", "own": False},
+        "rate_reminder": {"case": case, "note": "换了灯泡"},
+        "follow_up": {"case": case}, "follow_up_thanks": {}, "follow_up_reopened": {"case": case},
+        "follow_up_done": {}, "snooze_ask": {"case_id": 7}, "snooze_ok": {"case": case, "until": t, "deadline": t},
+        "snooze_bad": {}, "snooze_closed": {"case_id": 7},
+        "digest_worker": {"total": 1, "counts": {"red": 0, "yellow": 0, "green": 1}, "cases": [case], "more": 2,
+                          "overdue": 1},
+        "digest_summary": {**summary, "weekly": True},
+    }
+    for name, ctx in contexts.items():
+        for html in (False, True):
+            text = r.render(Reply(f"timekeeping/{name}", ctx), locale, html)[0].text
+            assert text.strip() and "{{" not in text, name

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply
 from bot.services import outbox, routing
-from models import Building, Case, CaseEvent, CaseFollower, Outbox, Person, RoleAssignment
+from models import Building, Case, CaseEvent, Outbox, Person, RoleAssignment
 from models.timekeeping import DueItem
 
 if TYPE_CHECKING:
