@@ -17,6 +17,21 @@ def _stale() -> Reply:
     return Reply("errors/stale_button", toast=True)
 
 
+def building_buttons(bs: list[Building], page: int, *, pick: str, page_to: str) -> list[list[Button]]:
+    """Buildings four to a row, PAGE to a page, with previous/next: a county has hundreds."""
+    chunk = bs[page * PAGE:(page + 1) * PAGE]
+    rows = [[Button("onboarding.building", f"{pick}:{b.id}", {"code": b.code}) for b in chunk[i:i + 4]]
+            for i in range(0, len(chunk), 4)]
+    nav = []
+    if page > 0:
+        nav.append(Button("onboarding.prev", f"{page_to}:{page - 1}"))
+    if (page + 1) * PAGE < len(bs):
+        nav.append(Button("onboarding.next", f"{page_to}:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    return rows
+
+
 async def _ask(ctx: Ctx, note: str | None = None) -> Reply:
     """Ask the question of the current registration stage (also used to continue after an interruption)."""
     d = ctx.data
@@ -28,17 +43,7 @@ async def _ask(ctx: Ctx, note: str | None = None) -> Reply:
         return reply("onboarding/ask_community", rows, note=note)
     if stage == "building":
         bs = await people.buildings(s, d["community_id"])
-        page = int(d.get("page", 0))
-        chunk = bs[page * PAGE:(page + 1) * PAGE]
-        rows = [[Button("onboarding.building", f"reg:b:{b.id}", {"code": b.code}) for b in chunk[i:i + 4]]
-                for i in range(0, len(chunk), 4)]
-        nav = []
-        if page > 0:
-            nav.append(Button("onboarding.prev", f"reg:bp:{page - 1}"))
-        if (page + 1) * PAGE < len(bs):
-            nav.append(Button("onboarding.next", f"reg:bp:{page + 1}"))
-        if nav:
-            rows.append(nav)
+        rows = building_buttons(bs, int(d.get("page", 0)), pick="reg:b", page_to="reg:bp")
         return reply("onboarding/ask_building", rows, note=note)
     if stage == "unit":
         b = await s.get(Building, d["building_id"])

@@ -9,11 +9,11 @@ from bot.core import Button, Reply
 from bot.dispatch import Ctx, Router, reply
 from bot.services import cases, people
 from bot.services.nlu import LOW_CONFIDENCE, parse
+from handlers.onboarding import building_buttons
 from models import Building, Case, LabelledExample
 
 router = Router()
 MAX_PHOTOS = 5
-PAGE = 24
 
 
 def _stale() -> Reply:
@@ -137,16 +137,7 @@ async def change_place(ctx: Ctx):
         return _stale()
     page = _case_arg(ctx) or 0
     bs = await people.buildings(ctx.session, ctx.person.community_id)
-    chunk = bs[page * PAGE:(page + 1) * PAGE]
-    rows = [[Button("onboarding.building", f"c1:dpb:{b.id}", {"code": b.code}) for b in chunk[i:i + 4]]
-            for i in range(0, len(chunk), 4)]
-    nav = []
-    if page > 0:
-        nav.append(Button("onboarding.prev", f"c1:dplace:{page - 1}"))
-    if (page + 1) * PAGE < len(bs):
-        nav.append(Button("onboarding.next", f"c1:dplace:{page + 1}"))
-    if nav:
-        rows.append(nav)
+    rows = building_buttons(bs, page, pick="c1:dpb", page_to="c1:dplace")
     rows.append([Button("cases.my_address", f"c1:dpb:{ctx.person.building_id}")])
     return reply("cases/ask_place", rows)
 
