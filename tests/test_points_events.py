@@ -36,7 +36,7 @@ async def test_event_check_in_window_and_award_in_one_go(chat, app, clock, setti
     assert "签到成功" in out and "10 分" in out
     out = await zhang.say(f"/checkin {code.lower()}")
     assert "已经签到过" in out
-    out = await wang.say(f"/checkin ev{code}")  # the deep-link payload form, as /start ev<code> passes it on
+    out = await wang.say(f"/start ev{code}")  # what the QR's deep link sends
     assert "签到成功" in out
     out = await wang.say("/checkin NOPE42")
     assert "没有这个签到码" in out
