@@ -403,6 +403,7 @@ async def test_cli_send_and_list(app, settings, capsys, clock):
     async with app.sessionmaker() as s:
         n = await s.get(Notice, 1)
         assert n.urgent and n.status == "sending" and n.total == 1
+    clock.set(datetime.now(timezone.utc))
     await deliver(app)
     rc, out = await cli("list")
     assert "#1 done" in out and "sent=1" in out and "#2 scheduled" in out

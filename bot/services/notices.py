@@ -12,6 +12,7 @@ import logging
 import re
 import uuid
 from collections import Counter, deque
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -463,6 +464,7 @@ class _Job:
     chat_id: str | None = None
     identity_id: int | None = None
     locale: str = "zh"
+    deferred: bool = False
 
 
 class NoticeSender:
@@ -477,6 +479,15 @@ class NoticeSender:
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._cache: dict[tuple, list[Rendered]] = {}
+        # SQLite has one writer: our workers queue here instead of in SQLite's busy handler, which sleeps 10-100 ms
+        self._write = asyncio.Lock() if app.settings.is_sqlite else None
+
+    @asynccontextmanager
+    async def _tx(self):
+        """A short write transaction of one worker."""
+        async with (self._write or nullcontext()):
+            async with self.app.sessionmaker() as s, s.begin():
+                yield s
 
     @property
     def cfg(self) -> NoticeConfig:
@@ -608,7 +619,14 @@ class NoticeSender:
 
         async def worker() -> None:
             while pending and not self._stopping:
-                await self._send_one(pending.popleft())
+                job = pending.popleft()
+                if not job.deferred and pending and self.app.pacer(job.platform).chat_ready_in(job.chat_id) > 0:
+                    # this chat had a message a moment ago: send the others first rather than hold the global
+                    # slot waiting for it (once; then the pacer waits for the chat)
+                    job.deferred = True
+                    pending.append(job)
+                    continue
+                await self._send_one(job)
 
         async with asyncio.TaskGroup() as tg:  # one worker crashing stops the batch; its rows are picked up again
             for _ in range(min(self.cfg.workers, len(now_jobs))):
@@ -643,15 +661,9 @@ class NoticeSender:
             log.exception("notice rendering failed", extra={"notice": job.notice_id})
             await self._finish(job, Rejected(repr(e)), None)
             return
-        ready_in = pacer.chat_ready_in(job.chat_id)
-        if ready_in > 0:  # this chat got a message a moment ago: do not hold the global slot waiting for it
-            async with app.sessionmaker() as s, s.begin():
-                await s.execute(update(NoticeDelivery).where(NoticeDelivery.id == job.id).values(
-                    claimed_by=None, available_at=app.clock.now() + timedelta(seconds=ready_in)))
-            return
         group = job.chat_id.startswith("-")
-        await pacer.wait(job.chat_id, group=group)
-        async with app.sessionmaker() as s, s.begin():
+        stamp = await pacer.wait(job.chat_id, group=group)
+        async with self._tx() as s:
             res = await s.execute(update(NoticeDelivery).where(
                 NoticeDelivery.id == job.id, NoticeDelivery.status == "pending",
                 NoticeDelivery.claimed_by == self.token).values(
@@ -664,8 +676,11 @@ class NoticeSender:
         try:
             for i, p in enumerate(parts):
                 if i:
-                    await pacer.wait(job.chat_id, group=group)
-                ref = await channel.send(job.chat_id, p)
+                    stamp = await pacer.wait(job.chat_id, group=group)
+                try:
+                    ref = await channel.send(job.chat_id, p)
+                finally:
+                    pacer.landed(stamp)
         except (Blocked, RetryAfter, Transient, Rejected) as e:
             error = e
         except Exception as e:  # an adapter bug: record it, keep going
@@ -678,7 +693,7 @@ class NoticeSender:
         now = app.clock.now()
         mine = and_(NoticeDelivery.id == job.id, NoticeDelivery.claimed_by == self.token,
                     NoticeDelivery.status.in_(("sending", "pending")))
-        async with app.sessionmaker() as s, s.begin():
+        async with self._tx() as s:
             if error is None:
                 vals: dict[str, Any] = {"status": "sent", "sent_at": now, "message_id": ref.message_id if ref else None}
             elif isinstance(error, RetryAfter):
