@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Button, Photo, Reply
 from bot.dispatch import Refused
 from bot.services import outbox, routing, timekeeping
+from bot.services.orgcache import org
 from bot.services.people import active_roles
-from models import Building, Case, CaseEvent, CaseFollower, CasePhoto, Community, Department, Grid, Person, RoleAssignment
+from models import Case, CaseEvent, CaseFollower, CasePhoto, Community, Department, Person, RoleAssignment
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -58,10 +59,11 @@ def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, 
 
 async def load_for_update(session: AsyncSession, case_id: int) -> Case:
     """The case row, locked for this transaction on PostgreSQL, so two presses cannot both pass the state check."""
-    case = await session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    # populate_existing: another transaction may have changed it before we took the lock
+    case = await session.scalar(select(Case).where(Case.id == case_id).with_for_update()
+                                .execution_options(populate_existing=True))
     if case is None:
         raise Refused("cases/not_found", case_id=case_id)
-    await session.refresh(case)  # another transaction may have changed it before we took the lock
     return case
 
 
@@ -110,17 +112,30 @@ async def can_view(session: AsyncSession, person: Person | None, case: Case) -> 
 
 
 # -- views ------------------------------------------------------------------------
+async def _extras(session: AsyncSession, case: Case) -> tuple[list[CasePhoto], list[int]]:
+    """A case's photos and followers, read once a transaction (forget() after adding either)."""
+    memo = session.info.setdefault("case_extras", {})
+    if case.id not in memo:
+        photos = list(await session.scalars(select(CasePhoto).where(CasePhoto.case_id == case.id).order_by(CasePhoto.id)))
+        followers = list(await session.scalars(select(CaseFollower.person_id).where(CaseFollower.case_id == case.id)))
+        memo[case.id] = (photos, followers)
+    return memo[case.id]
+
+
+def forget(session: AsyncSession, case_id: int) -> None:
+    session.info.get("case_extras", {}).pop(case_id, None)
+
+
 async def view(session: AsyncSession, case: Case, viewer: Person | None) -> dict[str, Any]:
     """Template context for a case. The resident's name, address and phone only for whoever handles it."""
-    b = await session.get(Building, case.building_id) if case.building_id else None
-    g = await session.get(Grid, case.grid_id) if case.grid_id else None
-    dep = await session.get(Department, case.department_id) if case.department_id else None
+    cache = org(session)
+    b = await cache.building(session, case.building_id)
+    g = await cache.grid(session, case.grid_id)
+    dep = await cache.department(session, case.department_id)
     assignee = await session.get(Person, case.assignee_id) if case.assignee_id else None
-    reporter = await session.get(Person, case.reporter_id)
     handles = viewer is not None and (viewer.id == case.assignee_id or (
         await _supervises(session, viewer, case)))
-    photos = list(await session.scalars(select(CasePhoto).where(CasePhoto.case_id == case.id).order_by(CasePhoto.id)))
-    followers = len(list(await session.scalars(select(CaseFollower.person_id).where(CaseFollower.case_id == case.id))))
+    photos, followers = await _extras(session, case)
     ctx: dict[str, Any] = {
         "id": case.id, "category": case.category, "colour": case.colour, "urgent": case.urgent, "state": case.state,
         "text": case.text, "building": b.code if b else None, "unit": case.unit, "room": case.room if handles else None,
@@ -131,11 +146,12 @@ async def view(session: AsyncSession, case: Case, viewer: Person | None) -> dict
         "resolution_note": case.resolution_note, "rating": case.rating, "reopen_count": case.reopen_count,
         "photos": len([p for p in photos if p.stage == "report"]),
         "resolution_photos": len([p for p in photos if p.stage == "resolution"]),
-        "followers": followers, "has_location": case.latitude is not None, "handles": handles,
+        "followers": len(followers), "has_location": case.latitude is not None, "handles": handles,
         "latitude": case.latitude, "longitude": case.longitude, "route_reason": case.route_reason,
         "supervised": case.supervised, "escalation_level": case.escalation_level,
     }
     if handles:
+        reporter = await session.get(Person, case.reporter_id)
         ctx["reporter"] = {"name": reporter.name, "phone": reporter.phone or "", "unit": reporter.unit,
                            "room": reporter.room}
     return ctx
@@ -162,17 +178,15 @@ def worker_buttons(case: Case) -> list[list[Button]]:
 
 async def worker_card(session: AsyncSession, case: Case, viewer: Person, template: str = "cases/assigned",
                       **extra: Any) -> Reply:
-    photos = list(await session.scalars(select(CasePhoto).where(CasePhoto.case_id == case.id).order_by(CasePhoto.id)))
+    photos, _ = await _extras(session, case)
     return Reply(template, {"case": await view(session, case, viewer), **extra}, buttons=worker_buttons(case), photo=first_photo(photos, "report"))
 
 
 # -- telling people ----------------------------------------------------------------
 async def parties(session: AsyncSession, case: Case) -> list[int]:
     """The reporter and everyone who joined (+1): they hear of every change."""
-    ids = [case.reporter_id]
-    ids += [p for p in await session.scalars(select(CaseFollower.person_id).where(CaseFollower.case_id == case.id))
-            if p != case.reporter_id]
-    return ids
+    _, followers = await _extras(session, case)
+    return [case.reporter_id] + [p for p in followers if p != case.reporter_id]
 
 
 async def tell_residents(session: AsyncSession, case: Case, event: str, now: datetime, actor_id: int | None,
@@ -217,7 +231,7 @@ async def find_duplicate(session: AsyncSession, reporter: Person, d: Draft) -> C
     if d.building_id:
         q = q.where(Case.building_id == d.building_id)
     elif reporter.building_id:
-        b = await session.get(Building, reporter.building_id)
+        b = await org(session).building(session, reporter.building_id)
         q = q.where(Case.grid_id == b.grid_id)
     else:
         return None
@@ -228,7 +242,7 @@ async def file_case(session: AsyncSession, app: "App", reporter: Person, d: Draf
     r = await routing.route(session, app.routing, community_id=reporter.community_id, building_id=d.building_id,
                             category=d.category, urgent=d.urgent)
     accept_due, resolve_due = routing.due_times(app.routing, r.colour, now)
-    b = await session.get(Building, d.building_id) if d.building_id else None
+    b = await org(session).building(session, d.building_id)
     case = Case(
         community_id=b.community_id if b else reporter.community_id, grid_id=r.grid_id, building_id=d.building_id,
         unit=d.unit, room=d.room, latitude=d.latitude, longitude=d.longitude, category=d.category, urgent=d.urgent,
@@ -261,6 +275,7 @@ async def join(session: AsyncSession, case_id: int, person: Person, now: datetim
     if case.reporter_id == person.id or await session.get(CaseFollower, (case.id, person.id)):
         return case
     session.add(CaseFollower(case_id=case.id, person_id=person.id, created_at=now))
+    forget(session, case.id)
     session.add(CaseEvent(case_id=case.id, at=now, actor_id=person.id, kind="join", from_state=case.state,
                           to_state=case.state, data={}))
     return case
@@ -297,6 +312,7 @@ async def resolve(session: AsyncSession, case_id: int, actor: Person, note: str,
     for platform, ref in photos:
         session.add(CasePhoto(case_id=case.id, platform=platform, file_ref=ref, stage="resolution", created_at=now))
     await session.flush()
+    forget(session, case.id)
     rate = [[Button("cases.rate", f"c1:rate:{case.id}:{n}", {"n": n}) for n in range(1, 6)],
             [Button("cases.reopen", f"c1:reopen:{case.id}")]]
     photo = photos[0] if photos else None
