@@ -172,6 +172,9 @@ def test_when_defaults_to_shanghai_time():
     ("我还有多少积分", "points"), ("积分能换大米吗", "points"), ("how many points do I have", "points"),
     ("你好", "help"), ("菜单", "help"), ("hello", "help"), ("怎么使用", "help"),
     ("怎么办理居住证", "report"), ("希望社区招募志愿者陪老人聊天", "report"),
+    ("嗨，在不在", "help"), ("你是机器人吗", "help"), ("好的知道了", "help"), ("Can I talk to a real person?", "help"),
+    ("路灯坏了怎么弄", "report"), ("停水了怎么办", "report"), ("我的积分到账了吗", "points"),
+    ("今天帮社区给老人送了午饭，一个小时", "volunteer_claim"), ("I reported the broken lift on Monday, is someone coming?", "status_query"),
 ])
 def test_intents(text, intent):
     assert parse(text, now=NOW).intent == intent

@@ -214,6 +214,9 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     hours, hours_ev = parse_hours(norm)
     activity, activity_ev = match_activity(norm, tax)
     scores = {i: probs.get(i, 0.0) + (INTENT_CUE_WEIGHT.get(i, 0.6) if i in cue_hits else 0.0) for i in INTENTS}
+    if "help" in cue_hits and any(c != "other" for c in tax.keyword_hits(norm)):
+        # "路灯坏了怎么弄" asks how, but it names a problem: that is a report, not a request for the menu.
+        scores["help"] -= INTENT_CUE_WEIGHT["help"] - 0.3
     # A duration next to a named activity is how residents claim points ("陪护老人三个半小时").
     if hours is not None and (activity_ev or "volunteer_claim" in cue_hits):
         scores["volunteer_claim"] += 0.5 if activity_ev else 0.2

@@ -93,9 +93,12 @@ POINTS_ZH = ["查积分余额", "兑换积分", "积分还剩多少", "我有多
 POINTS_EN = ["what can I buy with my points?", "how many points do I have", "points balance", "redeem my points",
              "can I exchange points for {gift_en}", "check my points", "what rewards can I get", "my points", "how do I spend points"]
 HELP_ZH = ["您好呀", "你好", "怎么使用这个", "打开菜单", "主菜单", "帮助", "在吗", "你能做什么", "怎么用", "这个怎么用啊", "有什么功能", "哈喽",
-           "早上好", "使用说明", "开始", "谢谢", "好的", "嗯嗯", "你好，请问怎么用", "有人在吗", "能帮我什么"]
+           "早上好", "使用说明", "开始", "谢谢", "好的", "嗯嗯", "你好，请问怎么用", "有人在吗", "能帮我什么",
+           "我想反映问题，怎么弄", "怎么联系网格员", "你是机器人吗", "知道了，谢谢", "这个是干嘛的", "我不会用",
+           "你们都能处理哪些事", "在哪看通知", "怎么报修", "需要人工服务", "可以用英文吗", "怎么修改我的地址"]
 HELP_EN = ["hello", "hi", "help", "menu", "how do I use this", "what can you do", "hey there", "good morning", "start",
-           "thanks", "ok", "how does this bot work"]
+           "thanks", "ok", "how does this bot work", "what do I type to report a problem", "can I talk to a person",
+           "how do I change my address", "is this a bot?", "where are the notices"]
 THINGS = ["路灯", "漏水", "噪音", "电梯", "垃圾", "停车", "楼道灯", "井盖", "树", "狗叫"]
 THINGS_EN = ["streetlight", "leak", "noise", "lift", "rubbish", "parking"]
 GIFTS = ["米", "油", "洗衣液", "纸巾", "鸡蛋", "购物卡", "话费"]
