@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("id", type=int)
     d = sub.add_parser("deliver", help="run the notice sender (and the outbox) until nothing is due, then exit")
     d.add_argument("--forever", action="store_true", help="keep running (like the bot's own sender)")
+    d.add_argument("--config", help="a notices YAML to use instead of bot/defaults/notices.yaml")
     return p
 
 
@@ -60,6 +61,10 @@ async def _main(args, settings) -> int:
             return await _list(app)
         if args.action == "cancel":
             return await _cancel(app, args.id)
+        if args.config:
+            from bot.services import notices as svc
+
+            app.notices_config = svc.load_config(args.config)
         return await _deliver(app, args.forever)
     finally:
         await app.engine.dispose()
