@@ -222,6 +222,9 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         scores["volunteer_claim"] += 0.5 if activity_ev else 0.2
     elif hours is not None and re.search(r"我|\bi\b|\bwe\b", norm):
         scores["volunteer_claim"] += 0.3  # "I … for two hours": a claim unless the model is sure it is not
+    elif activity_ev and re.search(r"了|过|\b(did|helped|joined|attended|spent|visited|cleaned|ran)\b", norm) and \
+            re.search(r"我|今天|昨天|前天|上午|下午|周末|上周|\bi\b|\bwe\b|today|yesterday", norm):
+        scores["volunteer_claim"] += 0.3  # "我今天去敬老院陪老人了": done, by me, an activity we know
     total = sum(scores.values()) or 1.0
     intent = max(scores, key=scores.get)
     intent_conf = scores[intent] / total
