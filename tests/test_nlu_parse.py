@@ -56,6 +56,10 @@ def test_training_material_holds_no_dev_message():
     "有个老大爷在小区里迷路了", "小孩爬到窗台外面了", "邻居家传出哭喊声，好像在打孩子", "半夜有人一直在砸我家门",
     "有个孩子在河边玩，没大人看着", "地下室进水了，已经漫到电箱了", "老人坐在楼梯上喘不过气",
     "I hear someone screaming in the flat next door", "the smoke alarm upstairs has been going off for an hour",
+    "Building 4, unit 1: lift stuck with people inside", "電梯卡在三樓和四樓之間，裡面有人", "我家老人在卫生间摔倒了",
+    "家裡淹水了", "瓦斯外洩", "有人在楼下打人",
+    "The lift stopped between floors and my son is inside", "My dad has dementia and went out this morning, still not back",
+    "Nobody has seen the old man in 301 for a week", "The gas cooker won't switch off",
 ])
 def test_danger_is_never_missed(text):
     r = parse(text, now=NOW)
@@ -69,7 +73,8 @@ def test_danger_is_never_missed(text):
     "有人飞线充电很危险", "垃圾没人清运", "The fire exit is blocked with boxes", "电梯门老是夹人，关得太快",
     "单元门的对讲机按了没反应", "电梯不动了，一直停在一楼", "灯泡烧了", "楼道里全是烟头", "吵得我都气炸了",
     "楼道里堆满纸箱，怕着火", "Blood donation drive this Saturday, please publicise", "I can't get out of my parking space",
-    "邻居家老人最近老是迷路",
+    "邻居家老人最近老是迷路", "My neighbour's barbecue smoke comes into my flat", "The street lights have been off for days",
+    "The kids in the playground are screaming all day", "Someone smokes in the stairwell every evening",
 ])
 def test_talk_about_a_risk_is_not_an_emergency(text):
     assert not parse(text, now=NOW).urgent, text
