@@ -129,6 +129,11 @@ def test_hour_forms_from_the_issue():
     assert hours("3 hours this morning") == 3
     assert hours("上午9点到11点半在图书角值班") == 2.5
     assert hours("三个多小时") == 3
+    assert hours("两个来小时") == 2
+    assert hours("从两点干到五点") == 3
+    assert hours("下午两点一直忙到五点半") == 3.5
+    assert hours("from 2pm to 4:30pm") == 2.5
+    assert hours("5号楼到6号楼") is None
     assert hours("参加了板凳会，申请积分") is None
 
 

@@ -89,20 +89,22 @@ def to_int_str(s: str) -> str | None:
 
 # Hours of service. Order matters: the most specific shapes first.
 _ZH_HOURS = _rx(
-    rf"(?:(?P<n>{NUM})\s*(?:个)?\s*多?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*多?\s*"
+    rf"(?:(?P<n>{NUM})\s*[多来]?\s*(?:个)?\s*[多来]?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*[多来]?\s*"
     rf"(?:小时|钟头|个钟|钟(?![头点表])|h(?![a-z])|hr(?:s)?(?![a-z]))(?P<half_after>半)?"
     rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)|m(?:in(?:s|utes?)?)?\b))?"
 )
 _ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*多?\s*钟(?!头)")
-_ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*(?:分钟|min(?:s|utes?)?\b)")
+_ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*[多来]?\s*(?:分钟|min(?:s|utes?)?\b)")
 _EN_HOURS = _rx(
     rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:of\s+)?(?:hours?|hrs?|h)\b"
     rf"(?:\s*(?:and\s+)?(?P<half2>a\s+half)|\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:minutes?|mins?|m)\b)?"
 )
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
-_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}|[一二三四五十]{{1,3}})?\s*分?)"
+_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
 _RANGE = _rx(
-    r"(?P<dp1>上午|下午|早上|晚上|中午)?\s*" + _CLOCK.format("a") + r"\s*(?:到|至|-|~|—|–)\s*(?P<dp2>上午|下午|晚上|中午)?\s*" + _CLOCK.format("b")
+    r"(?P<dp1>上午|下午|早上|晚上|中午)?\s*" + _CLOCK.format("a")
+    # "从两点干到五点": a verb of up to three characters may sit before 到.
+    + r"\s*(?:[\u4e00-\u9fff]{0,3}?)(?:到|至|-|~|—|–)\s*(?P<dp2>上午|下午|晚上|中午)?\s*" + _CLOCK.format("b")
 )
 _EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–)\s*(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?")
 
