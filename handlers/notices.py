@@ -6,10 +6,11 @@ Thin: who may send to whom, the count and the sending live in bot/services/notic
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.core import Button, Reply
+from bot.core import Button, Photo, Reply
 from bot.dispatch import Ctx, Router, reply
 from bot.services import notices as svc
 from bot.services import people
@@ -252,8 +253,6 @@ async def _preview(ctx: Ctx) -> Reply:
     scope = await svc.scope_of(ctx.session, ctx.person)
     audience = await svc.check_audience(ctx.session, scope, d["audience"])
     pv = await svc.preview(ctx.session, scope, audience, bool(d.get("urgent")))
-    from datetime import datetime
-
     send_at = datetime.fromisoformat(d["send_at"]) if d.get("send_at") else None
     cfg = svc.config(ctx.app)
     at = send_at or ctx.now
@@ -272,10 +271,6 @@ async def send(ctx: Ctx):
     if not _at(ctx, "preview"):
         return _stale()
     d = ctx.data
-    from datetime import datetime
-
-    from bot.core import Photo
-
     scope = await svc.scope_of(ctx.session, ctx.person)
     mid = ctx.incoming.message_id
     progress_ref = ({"platform": ctx.identity.platform, "chat_id": ctx.identity.chat_id, "message_id": mid,

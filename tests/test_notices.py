@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.services import notices as svc
 from models import Building, ChatIdentity, Person
@@ -409,3 +409,14 @@ async def test_cli_send_and_list(app, settings, capsys, clock):
     assert "#1 done" in out and "sent=1" in out and "#2 scheduled" in out
     rc, out = await cli("cancel", "2")
     assert rc == 0 and "cancelled" in out
+
+
+async def test_only_the_lease_holder_sends(chat, app):
+    z = chat("zhao")
+    await compose(z, "二号进程不应发送。", "全体居民")
+    await z.press("确认发送")
+    await app.outbox.drain()  # this process takes the "delivery" lease
+    other = svc.NoticeSender(app)
+    other.holder = "another-process"
+    assert await other.run_once() == 0 and not got(chat("wang"), "二号进程")
+    assert await svc.sender(app).run_once() == 3 and got(chat("wang"), "二号进程")

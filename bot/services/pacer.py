@@ -12,10 +12,11 @@ from collections import deque
 
 class Pacer:
     def __init__(self, rate_per_s: float, per_chat_gap_s: float = 1.0, group_gap_s: float = 3.0,
-                 window_margin_s: float = 0.02):
+                 window_margin_s: float = 0.01):
         self.rate = max(rate_per_s, 0.1)
         # Telegram counts sends in a sliding second as they arrive: at exactly 1/rate apart, network jitter puts
-        # rate+1 into some second and earns a 429 (retry_after >= 1 s). Any rate+1 sends span 1 s + this margin.
+        # rate+1 into some second and earns a 429 (retry_after >= 1 s). Any rate+1 sends span 1 s + this margin,
+        # counted from when the earlier one was answered where the sender says so (landed).
         self.window_margin = window_margin_s
         self._sent: deque[float] = deque(maxlen=max(1, int(self.rate)))
         self.per_chat_gap = per_chat_gap_s
