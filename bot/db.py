@@ -8,9 +8,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.settings import Settings
+from bot import sqlite_inline
 from models import Lease
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
@@ -21,7 +22,15 @@ def make_engine(url: str, **kw) -> AsyncEngine:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
+        if path and path != ":memory:":
+            kw.setdefault("async_creator", sqlite_inline.creator(path))
+            kw.setdefault("poolclass", AsyncAdaptedQueuePool)
+            kw.setdefault("pool_size", 1)  # one connection: this process's transactions queue on the pool
+            kw.setdefault("max_overflow", 0)
+            kw.setdefault("pool_timeout", 120)
+            engine = create_async_engine(url, **kw)
+        else:
+            engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record):  # WAL lets readers run beside the one writer

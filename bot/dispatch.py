@@ -228,23 +228,29 @@ class Dispatcher:
         replies: list[Reply] = []
         toast: str | None = None
         async with app.sessionmaker() as session:
-            async with session.begin():
-                identity, person = await self._identity(session, inc, now)
-                state = await session.scalar(
-                    select(ConversationState).where(ConversationState.identity_id == identity.id)
-                )
-                if state is None:  # added to the session only when a step is set (see Ctx.set_step)
-                    state = ConversationState(identity_id=identity.id, step=None, data={})
-                locale = pick_locale(person, identity, app.settings.default_locale)
-                ctx = Ctx(app=app, session=session, incoming=inc, identity=identity, person=person,
-                          state=state, now=now, locale=locale)
-                try:
-                    async with session.begin_nested():
-                        result = await self._route(ctx)
-                except Refused as r:
-                    result = Reply(r.template, r.context)
-                replies = [result] if isinstance(result, Reply) else list(result or [])
+            await session.begin()
+            identity, person = await self._identity(session, inc, now)
+            state = await session.scalar(
+                select(ConversationState).where(ConversationState.identity_id == identity.id)
+            )
+            if state is None:  # added to the session only when a step is set (see Ctx.set_step)
+                state = ConversationState(identity_id=identity.id, step=None, data={})
+            locale = pick_locale(person, identity, app.settings.default_locale)
+            ctx = Ctx(app=app, session=session, incoming=inc, identity=identity, person=person,
+                      state=state, now=now, locale=locale)
+            try:
+                result = await self._route(ctx)
+                await session.commit()
                 locale = ctx.locale  # /lang may have changed it
+            except Refused as r:
+                # a refused action changes nothing at all: the whole event rolls back, then we explain
+                await session.rollback()
+                result = Reply(r.template, r.context)
+                ctx.menu_dirty, ctx.after_commit = False, []
+            except BaseException:
+                await session.rollback()
+                raise
+            replies = [result] if isinstance(result, Reply) else list(result or [])
         for r in replies:
             if r.toast:
                 toast = app.renderer.text(r.template, r.context, locale, html=False)
