@@ -61,6 +61,8 @@ def test_training_material_holds_no_dev_message():
     "The lift stopped between floors and my son is inside", "My dad has dementia and went out this morning, still not back",
     "Nobody has seen the old man in 301 for a week", "The gas cooker won't switch off",
     "楼道里一股烧塑料的味道", "老人在家突然说不出话，半边身子动不了", "配电箱里有火花", "有人从楼上往下扔砖头",
+    "电梯停了，我妈在里面", "小区的大门倒了，压住了一个人", "楼上家里没人，水从门底下一直往外流",
+    "下水道反涌，污水灌进家里了", "隔壁独居老人家门口的报纸堆了好几天", "有个孩子在楼顶天台上玩，很危险",
 ])
 def test_danger_is_never_missed(text):
     r = parse(text, now=NOW)
@@ -77,6 +79,7 @@ def test_danger_is_never_missed(text):
     "邻居家老人最近老是迷路", "My neighbour's barbecue smoke comes into my flat", "The street lights have been off for days",
     "The kids in the playground are screaming all day", "Someone smokes in the stairwell every evening",
     "广告牌歪了", "围挡倒了一片挡着路", "我家的猫走丢了", "楼下烧烤油烟太大", "消防通道被车堵了",
+    "电梯里有人抽烟", "外墙一下雨就往下掉渣", "下水道反味",
 ])
 def test_talk_about_a_risk_is_not_an_emergency(text):
     assert not parse(text, now=NOW).urgent, text
