@@ -73,3 +73,15 @@ def test_long_texts_are_split_at_line_boundaries():
     parts = split_text(text)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts) == text
+
+
+def test_template_text_never_holds_raw_html_brackets():
+    """Telegram parses HTML: a literal '<code>' in a template's text would be taken for a tag and the send refused."""
+    allowed = re.compile(r"(?!)")  # none: bold goes through the |bold filter, plain in the web chat
+    bad = []
+    for p in (ROOT / "templates").rglob("*.j2"):
+        text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", p.read_text(encoding="utf-8"), flags=re.S)
+        for m in re.finditer(r"<[^<>\n]*>?", text):
+            if not allowed.fullmatch(m.group(0)):
+                bad.append(f"{p.relative_to(ROOT)}: {m.group(0)}")
+    assert not bad, bad
