@@ -63,6 +63,7 @@ def test_training_material_holds_no_dev_message():
     "楼道里一股烧塑料的味道", "老人在家突然说不出话，半边身子动不了", "配电箱里有火花", "有人从楼上往下扔砖头",
     "电梯停了，我妈在里面", "小区的大门倒了，压住了一个人", "楼上家里没人，水从门底下一直往外流",
     "下水道反涌，污水灌进家里了", "隔壁独居老人家门口的报纸堆了好几天", "有个孩子在楼顶天台上玩，很危险",
+    "Smoke keeps coming out of the flat next door", "I think someone might be trapped in the lift",
 ])
 def test_danger_is_never_missed(text):
     r = parse(text, now=NOW)
