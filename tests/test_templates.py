@@ -85,3 +85,17 @@ def test_template_text_never_holds_raw_html_brackets():
             if not allowed.fullmatch(m.group(0)):
                 bad.append(f"{p.relative_to(ROOT)}: {m.group(0)}")
     assert not bad, bad
+
+
+def test_a_line_ending_in_a_block_tag_keeps_its_line_break():
+    """trim_blocks eats the newline after an inline {% endif %}: such lines must use inline expressions instead."""
+    bad = []
+    for p in (ROOT / "templates").rglob("*.j2"):
+        lines = p.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines[:-1]):
+            stripped = re.sub(r"\{%.*?%\}", "", line).strip()
+            nxt = lines[i + 1].strip()
+            if stripped and re.search(r"\{%-?\s*(endif|endfor|else)\s*-?%\}\s*$", line) and nxt \
+                    and not nxt.startswith("{%"):  # "+%}" keeps the newline on purpose
+                bad.append(f"{p.relative_to(ROOT)}:{i + 1}")
+    assert not bad, bad
