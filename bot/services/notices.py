@@ -569,7 +569,15 @@ class NoticeSender:
     async def _resolve_in_doubt(self, s: AsyncSession) -> None:
         """Rows another run left 'sending' died with it between 'sending' and the outcome (we hold the lease now).
         The platform may or may not have the message and cannot be asked: by default count them in doubt and do not
-        send again; with resend_in_doubt, send again (no loss, perhaps a duplicate)."""
+        send again; with resend_in_doubt, send again (no loss, perhaps a duplicate).
+
+        The residual window, honestly: each worker commits 'sending' right after its pacer slot and sends at once,
+        so a kill leaves at most `workers` rows in doubt. Of those, a row killed after the commit but before the
+        request reached Telegram (a millisecond or so) is a notice that person never gets (default) or gets once
+        (resend); a row killed after Telegram accepted it but before 'sent' was committed is delivered once
+        (default) or twice (resend). A network timeout whose request Telegram did accept is retried as transient
+        and can duplicate: Telegram offers no idempotency key. Urgent notices are backstopped by acknowledgements:
+        a resident needing care who did not press "Got it" is visited whatever the row says."""
         stale = and_(NoticeDelivery.status == "sending",
                      or_(NoticeDelivery.claimed_by.is_(None), NoticeDelivery.claimed_by != self.token))
         if self.cfg.resend_in_doubt:
