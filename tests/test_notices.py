@@ -420,3 +420,21 @@ async def test_only_the_lease_holder_sends(chat, app):
     other.holder = "another-process"
     assert await other.run_once() == 0 and not got(chat("wang"), "二号进程")
     assert await svc.sender(app).run_once() == 3 and got(chat("wang"), "二号进程")
+
+
+async def test_english_coordinator_composes_in_english(chat, app):
+    z = chat("zhao", lang="en")
+    await z.say("/lang")
+    await z.press("English")
+    await z.say("/notice")
+    out = await z.say("Water off tomorrow 9-11.")
+    assert "Who should get it?" in out
+    await z.press("Residents needing care")
+    await z.press("Urgent")
+    out = await z.press("Send now")
+    assert "Recipients: 1" in out and "to: residents needing care" in out and "🚨 Urgent" in out
+    preview, _ = z.find_button("Send")
+    await z.press("✅ Send")
+    await deliver(app)
+    assert "Notice #1 sent" in preview.text and "sent 1 | failed 0 | remaining 0" in preview.text
+    assert "紧急通知" in chat("zhang").last_text
