@@ -26,6 +26,27 @@ KEYWORD_WEIGHT = 1.0
 # ("你好", "菜单"), so they are trusted more than the others.
 INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.1, "volunteer_claim": 0.6}
 
+# The urgency head of the model backs up the rule cues (OR): at or above this probability a report is urgent.
+# Balanced class weights in training put the natural boundary at 0.5; a little above keeps precision.
+URGENT_THRESHOLD = 0.6
+# Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
+_HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
+                           r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
+# Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
+_STRONG_HYPOTHETICAL = re.compile(r"万一|假如|假设|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
+                                  r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
+                                  r"\bif\b.{0,40}\b(who|what) (do|should) (i|we) call", re.ASCII)
+
+_PROBLEM_LASTING = re.compile(
+    r"(停水|停电|断水|断电|没水|没电|坏|吵|闹|响|叫|堵|漏|灭|黑|不亮|没来|没人|还没|等了|停了|停运|卡了|臭)[了着]?.{0,4}"
+    r"(\d|[一二两三四五六七八九十半])|"
+    r"\b(been (off|out|broken|down|blocked|leaking|going|running|barking)|no (water|power|electricity)|waited|waiting|"
+    r"was due|still (no|not)|for (the )?(last|past))\b", re.ASCII)
+
+def _enough_words(text: str) -> bool:
+    return sum(1 for ch in text if is_cjk(ch)) >= 5 or len(re.findall(r"[a-z]{2,}", text)) >= 4
+
+
 _lock = threading.Lock()
 _taxonomies: dict[tuple[str, str | None], Taxonomy] = {}
 _models: dict[str, LinearModel] = {}
@@ -113,6 +134,8 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
             start = max((mm.end() for mm in _CLAUSE.finditer(text, 0, m.start())), default=0)
             nxt = _CLAUSE.search(text, m.end())
             clause = text[start : nxt.start() if nxt else len(text)]
+            if _STRONG_HYPOTHETICAL.search(clause):
+                continue
             if any(a in clause for a in tax.urgency_always) or not any(n.search(clause) for n in tax.urgency_not_if):
                 hits.append(word.strip())
                 break
@@ -217,8 +240,11 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     if "help" in cue_hits and any(c != "other" for c in tax.keyword_hits(norm)):
         # "路灯坏了怎么弄" asks how, but it names a problem: that is a report, not a request for the menu.
         scores["help"] -= INTENT_CUE_WEIGHT["help"] - 0.3
-    # A duration next to a named activity is how residents claim points ("陪护老人三个半小时").
-    if hours is not None and (activity_ev or "volunteer_claim" in cue_hits):
+    # A duration next to a named activity is how residents claim points ("陪护老人三个半小时"); a duration that says
+    # how long a problem has lasted ("停电了两个小时", "off for 3 hours") claims nothing.
+    if hours is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
+        pass
+    elif hours is not None and (activity_ev or "volunteer_claim" in cue_hits):
         scores["volunteer_claim"] += 0.5 if activity_ev else 0.2
     elif hours is not None and re.search(r"我|\bi\b|\bwe\b", norm):
         scores["volunteer_claim"] += 0.3  # "I … for two hours": a claim unless the model is sure it is not
@@ -228,6 +254,16 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     total = sum(scores.values()) or 1.0
     intent = max(scores, key=scores.get)
     intent_conf = scores[intent] / total
+    # The model's view counts only for a report with enough words to judge ("在不在" is a greeting, not a cry for help);
+    # short alarms ("冒烟了", "救命") are the rules' to catch.
+    if not urgent and "urgent" in model.heads and intent == "report" and _enough_words(norm):
+        p_urgent = model.predict("urgent", norm, encoded).get("yes", 0.0)
+        # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
+        if p_urgent >= URGENT_THRESHOLD and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) \
+                and not any(n.search(norm) for n in tax.urgency_not_if):
+            urgent = True
+            feats = [f for f in model.top_features("urgent", "yes", norm, encoded, n=6) if len(f) > 1][:3]
+            urgent_ev = [f"urgency model {p_urgent:.2f}" + (": " + " ".join(feats) if feats else "")]
     if urgent:
         intent, intent_conf = "report", max(intent_conf if intent == "report" else 0.0, 0.9)
         evidence += urgent_ev

@@ -121,64 +121,114 @@ def _minutes_value(s: str | None) -> float:
     return to_number(s) or 0.0
 
 
-def parse_hours(text: str) -> tuple[float | None, str | None]:
-    """Hours of service in a normalised text, and the words that said so; (None, None) if not stated."""
-    m = _ZH_HOURS.search(text) or None
-    if m and (m.group("n") or m.group("only_half")):
-        n = 0.0 if m.group("only_half") else to_number(m.group("n"))
-        if n is not None:
-            half = m.group("half") or m.group("only_half") or m.group("half_after")
-            hours = n + (0.5 if half else 0.0) + _minutes_value(m.group("m")) / 60
-            if 0 < hours <= 24:
-                return round(hours, 4), m.group(0).strip()
-    m = _EN_HOURS.search(text)
-    if m:
+_QUARTERS = _rx(r"(?P<q>[一三]|[13])\s*刻钟")
+# "一共两小时", "in total 3 hours": the total said outright wins over the parts.
+_TOTAL = _rx(r"(一共|总共|总计|合计|累计|共计|加起来|算下来|共|in total|total of|altogether|total)\s*[:：]?\s*(是|有|约|大概|差不多)?\s*$")
+# "每趟一小时", "each shift 2 hours": a rate, not an amount.
+_EACH = _rx(r"(每|各|each|per|every)\s*[\u4e00-\u9fff]{0,2}\s*$|\b(each|per|every) [a-z]+\s*$")
+# Between two amounts that add up: a clause break or a joining word.
+_JOIN = _rx(r"^.{0,16}?([,，;；、。+]|和|加|另外|还有|又|\band\b|\bplus\b|\bthen\b)|^\s*[,;+]")
+
+
+def _spans(text: str) -> list[tuple[int, int, float, str, str]]:
+    """Every stated amount of time in a text: (start, end, hours, words, kind), kind "d" (a duration) or "r" (a clock
+    range). The most specific shapes claim their characters first; later shapes cannot overlap them."""
+    out: list[tuple[int, int, float, str, str]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e, *_ in out)
+
+    def add(m, value, kind="d") -> None:
+        if value is not None and 0 < value <= 24 and free(m.start(), m.end()):
+            out.append((m.start(), m.end(), round(value, 4), m.group(0).strip(), kind))
+
+    for m in _RANGE.finditer(text):
+        add(m, _zh_range(m), "r")
+    for m in _EN_RANGE.finditer(text):
+        add(m, _en_range(m), "r")
+    for m in _ZH_HOURS.finditer(text):
+        if m.group("n") or m.group("only_half"):
+            n = 0.0 if m.group("only_half") else to_number(m.group("n"))
+            if n is not None:
+                half = m.group("half") or m.group("only_half") or m.group("half_after")
+                add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m")) / 60)
+    for m in _EN_HOURS.finditer(text):
         if m.group("only_half"):
             hours = 0.5
         else:
-            n = to_number(m.group("n"))
-            hours = (n or 0) + (0.5 if ("and a half" in m.group(0) or m.group("half") or m.group("half2")) else 0)
+            hours = (to_number(m.group("n")) or 0) + (0.5 if ("and a half" in m.group(0) or m.group("half") or m.group("half2")) else 0)
             if m.group("m"):
                 hours += (to_number(m.group("m")) or 0) / 60
-        if 0 < hours <= 24:
-            return round(hours, 4), m.group(0).strip()
-    m = _ZH_HOURS_GE.search(text)
-    if m:
-        n = to_number(m.group("n"))
-        if n and 0 < n <= 24:
-            return n, m.group(0)
-    m = _ZH_MINUTES.search(text) or _EN_MINUTES.search(text)
-    if m:
-        n = to_number(m.group("m"))
-        if n and 0 < n <= 24 * 60:
-            return round(n / 60, 4), m.group(0).strip()
-    m = _RANGE.search(text)
-    if m:
-        a, b = to_number(m.group("a")), to_number(m.group("b"))
-        if a is not None and b is not None:
-            pm1 = m.group("dp1") in ("下午", "晚上")
-            pm2 = (m.group("dp2") or m.group("dp1")) in ("下午", "晚上")
-            start = (a + 12 if pm1 and a < 12 else a) + _minutes_value(m.group("am")) / 60
-            end = (b + 12 if pm2 and b < 12 else b) + _minutes_value(m.group("bm")) / 60
-            if end <= start and end + 12 > start:
-                end += 12
-            if 0 < end - start <= 12:
-                return round(end - start, 4), m.group(0).strip()
-    for m in _EN_RANGE.finditer(text):
-        # A bare "2-4" is no time range ("room 2-4"): it needs from/between or am/pm.
-        if not (m.group("kw") or m.group("ap1") or m.group("ap2")):
-            continue
-        a, b = int(m.group("a")), int(m.group("b"))
-        ap1 = m.group("ap1") or (m.group("ap2") if a < b else None)  # "2-4pm": both afternoon
-        if ap1 == "pm" and a < 12:
-            a += 12
-        if m.group("ap2") == "pm" and b < 12:
-            b += 12
-        start = a + int(m.group("am") or 0) / 60
-        end = b + int(m.group("bm") or 0) / 60
-        if end <= start:
-            end += 12
-        if 0 < end - start <= 12:
-            return round(end - start, 4), m.group(0).strip()
-        break
-    return None, None
+        add(m, hours)
+    for m in _ZH_HOURS_GE.finditer(text):
+        add(m, to_number(m.group("n")))
+    for m in _QUARTERS.finditer(text):
+        add(m, 0.25 if m.group("q") in ("一", "1") else 0.75)
+    for rx in (_ZH_MINUTES, _EN_MINUTES):
+        for m in rx.finditer(text):
+            n = to_number(m.group("m"))
+            if n and n <= 24 * 60:
+                add(m, n / 60)
+    out.sort()
+    return out
+
+
+def _zh_range(m) -> float | None:
+    a, b = to_number(m.group("a")), to_number(m.group("b"))
+    if a is None or b is None:
+        return None
+    pm1 = m.group("dp1") in ("下午", "晚上")
+    pm2 = (m.group("dp2") or m.group("dp1")) in ("下午", "晚上")
+    start = (a + 12 if pm1 and a < 12 else a) + _minutes_value(m.group("am")) / 60
+    end = (b + 12 if pm2 and b < 12 else b) + _minutes_value(m.group("bm")) / 60
+    if end <= start and end + 12 > start:
+        end += 12
+    return end - start if 0 < end - start <= 12 else None
+
+
+def _en_range(m) -> float | None:
+    # A bare "2-4" is no time range ("room 2-4"): it needs from/between, am/pm, or a clock time ("9 to 11:30").
+    if not (m.group("kw") or m.group("ap1") or m.group("ap2") or m.group("am") or m.group("bm")):
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    if a > 24 or b > 24:
+        return None
+    ap1 = m.group("ap1") or (m.group("ap2") if a < b else None)  # "2-4pm": both afternoon
+    if ap1 == "pm" and a < 12:
+        a += 12
+    if m.group("ap2") == "pm" and b < 12:
+        b += 12
+    start = a + int(m.group("am") or 0) / 60
+    end = b + int(m.group("bm") or 0) / 60
+    if end <= start:
+        end += 12
+    return end - start if 0 < end - start <= 12 else None
+
+
+def parse_hours(text: str) -> tuple[float | None, str | None]:
+    """Hours of service in a normalised text, and the words that said so; (None, None) if not stated.
+    Amounts said for separate parts add up ("昨天两小时，今天三小时" -> 5); a stated total wins ("一共两小时");
+    a rate ("每趟一小时") and a restatement ("下午两点到五点，三个小时", "1.5 hours (90 minutes)") do not add."""
+    spans = _spans(text)
+    if not spans:
+        return None, None
+    for s, e, v, words, _ in spans:
+        if _TOTAL.search(text[max(0, s - 16):s]):
+            return v, words
+    parts = [sp for sp in spans if not _EACH.search(text[max(0, sp[0] - 8):sp[0]])] or spans
+    # A duration said next to a clock range restates it: the duration is the amount.
+    if any(k == "d" for *_, k in parts) and any(k == "r" for *_, k in parts):
+        parts = [sp for sp in parts if sp[4] == "d"]
+    first = parts[0]
+    total, words = first[2], [first[3]]
+    for prev, cur in zip(parts, parts[1:]):
+        between = text[prev[1]:cur[0]]
+        if abs(cur[2] - first[2]) < 0.01 and re.search(r"[(（=]|也就是|即|\bi\.?e\b|that.?s", between):
+            continue  # "1.5小时（90分钟）"
+        if not _JOIN.search(between):
+            break
+        total += cur[2]
+        words.append(cur[3])
+    if not 0 < total <= 24:
+        return first[2], first[3]
+    return round(total, 4), " ".join(words)
