@@ -177,3 +177,64 @@ def test_time_examples_against_a_fixed_monday():
     assert resolve_when(normalise("下周三下午两点"), now)[0].isoformat() == "2026-12-02T14:00:00+08:00"
     assert resolve_when("昨天", now)[0].isoformat() == "2026-11-22T00:00:00+08:00"
     assert resolve_when("参加了板凳会", now) == (None, None)
+
+
+# ---- hours: the forms residents use that the first version missed ------------------------------------------------
+
+def _cn(n: int) -> str:
+    return "两" if n == 2 else int_to_cn(n)
+
+
+@given(st.integers(min_value=1, max_value=9), st.integers(min_value=1, max_value=59))
+def test_hours_and_minutes_together(h, m):
+    assert abs(hours(f"巡逻{_cn(h)}小时{int_to_cn(m)}分") - (h + m / 60)) < 0.01
+    assert abs(hours(f"值班{h}个钟头零{m}分钟") - (h + m / 60)) < 0.01
+
+
+@given(st.integers(min_value=1, max_value=9))
+def test_half_with_zhongtou_and_zhong(n):
+    assert hours(f"{_cn(n)}个半钟头") == n + 0.5
+    assert hours(f"陪老人聊天{_cn(n)}个钟") == n
+
+
+@given(st.integers(min_value=1, max_value=8), st.integers(min_value=1, max_value=8))
+def test_amounts_for_separate_days_add_up(a, b):
+    assert hours(f"昨天{_cn(a)}小时，今天{_cn(b)}小时，都在巡逻") == a + b
+    assert hours(f"I did {a} hours on Saturday and {b} hours on Sunday") == a + b
+
+
+@given(st.integers(min_value=1, max_value=6), st.integers(min_value=2, max_value=9))
+def test_a_stated_total_wins_and_a_rate_is_not_added(each, total):
+    assert hours(f"巡逻了几趟，每趟{_cn(each)}小时，一共{_cn(total)}小时") == total
+
+
+@given(st.integers(min_value=6, max_value=10), st.integers(min_value=1, max_value=3), st.sampled_from([0, 15, 30, 45]))
+def test_clock_ranges_with_minutes(start, length, minute):
+    expected = length + minute / 60
+    assert abs(hours(f"{start}:00到{start + length}:{minute:02d}在图书角值班") - expected) < 0.01
+    assert abs(hours(f"from {start} to {start + length}:{minute:02d} at the food bank") - expected) < 0.01
+
+
+def test_new_hour_forms():
+    assert hours("一刻钟") == 0.25
+    assert hours("三刻钟") == 0.75
+    assert abs(hours("四十分钟") - 2 / 3) < 0.01
+    assert hours("两小时十五分") == 2.25
+    assert hours("一个半钟头") == 1.5
+    assert hours("打扫楼道 1.5h") == 1.5
+    assert hours("90 minutes") == 1.5
+    assert hours("two hours and a half") == 2.5 or hours("an hour and a half") == 1.5
+    assert hours("half an hour") == 0.5
+    assert hours("两点到五点") == 3
+    assert hours("下午两点到四点半") == 2.5
+    assert hours("7点半到9点") == 1.5
+    assert hours("9 to 11:30") == 2.5
+    assert hours("spent the morning, 8:30 to 11:00, helping") == 2.5
+    assert hours("from 2pm to 5pm") == 3
+    assert hours("昨天两小时，今天三小时") == 5
+    assert hours("上午一小时，下午两小时") == 3
+    assert hours("下午两点到五点，三个小时") == 3  # the duration restates the range: not 6
+    assert hours("1.5小时（90分钟）") == 1.5
+    for vague in ("半天", "一下午", "一上午", "忙了一整天", "all morning"):
+        assert hours(vague) is None, vague
+    assert hours("room 2-4") is None

@@ -310,3 +310,65 @@ def test_training_refuses_the_measuring_sets_and_reads_residents_choices(tmp_pat
                                   ensure_ascii=False) + "\n\n", encoding="utf-8")
     rows = read_jsonl(choices)
     assert rows == [{"text": "电梯厅的顶灯不亮", "intent": "report", "category": "lighting"}]
+
+
+# ---- generalisation: indirect danger, claims without 积分, how-to questions --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "楼上一直有滴答声还有股臭鸡蛋味", "电梯卡在两层中间里面有人", "水顺着灯往下流", "人倒在楼梯口不动了",
+    "my neighbour hasn't answered the door in three days and the mail is piling up",
+    "插座那边噼啪响还一股焦味", "厨房那边老有股怪味，像煤气，头有点晕", "楼顶那块广告牌晃得厉害，下面好多人走",
+    "主水管爆开了，水一直往楼梯下面冲", "電線被風颳斷了，垂在人行道上", "a power cable is down on the footpath after the storm",
+    "邻居大妈三四天没见下楼了，门口外卖都没拿", "孩子放学到现在都没到家，电话也打不通", "someone is trying to force the back door of 12B",
+    "一条没拴的大狗把送外卖的咬了，流了好多血", "老人在楼道摔了一跤，头磕破了",
+])
+def test_indirect_danger_is_urgent(text):
+    r = parse(text, now=NOW)
+    assert r.urgent, (text, r.evidence)
+    assert r.intent == "report" and r.evidence
+
+
+@pytest.mark.parametrize("text", [
+    "建议加装烟感报警器", "消防通道画线能不能重新刷", "消防演习什么时候", "灭火器过期了吗", "楼下有只死猫",
+    "笑死了，楼下大爷把风筝挂树上了", "急死了，快递一直没送到", "万一着火怎么办", "要是漏气了怎么办",
+    "What if the lift gets stuck with someone inside, who do we call?", "The smoke detector battery keeps chirping",
+    "围挡倒了，挡着人行道", "有只猫被困在树上下不来", "钥匙锁在家里了，找谁开锁", "电梯又坏了，还好没人在里面",
+    "嗨，在不在",
+])
+def test_scary_words_said_harmlessly_are_not_urgent(text):
+    assert not parse(text, now=NOW).urgent, text
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("上午去敬老院陪老人聊天了一个多钟头", 1), ("helped at the vaccination point this morning, 3 hours", 3),
+    ("在社区食堂帮忙打饭一刻钟", 0.25), ("下午两点到四点半教老人用智能手机", 2.5),
+    ("昨天两小时，今天三小时，都在图书角整理书", 5), ("Did litter picking by the canal from 9 to 11:30", 2.5),
+    ("帮独居奶奶买菜送上门，四十分钟", 0.6667), ("给楼里的盲人大叔读报纸，一个半钟头", 1.5),
+])
+def test_claims_without_the_word_points(text, hours):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim", (text, r.intent)
+    assert r.hours is not None and abs(r.hours - hours) < 0.01
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("怎么反映问题", "help"), ("这个机器人能干嘛", "help"), ("how do I report something", "help"),
+    ("请问在这儿怎么报修", "help"), ("师傅好", "help"),
+    ("停电了两个小时还没来电", "report"), ("the lift has been broken for 3 hours", "report"),
+    ("上周反映的路灯有人去看了吗", "status_query"), ("我攒的分够换一袋米吗", "points"),
+])
+def test_help_status_and_points_are_not_reports(text, intent):
+    assert parse(text, now=NOW).intent == intent, text
+
+
+def test_fresh_sets_meet_the_targets():
+    """Hand-written sets (written before the changes, never trained on): urgency recall 1.0 is the goal, and
+    these floors keep it from sliding back."""
+    from bot.services.nlu.cli import evaluate
+    from bot.services.nlu.train import read_jsonl
+
+    data = Path(__file__).parent / "data"
+    urgent = evaluate(read_jsonl(data / "nlu_fresh_urgent.jsonl"))
+    assert urgent["urgent_recall"] >= 0.95 and urgent["urgent_precision"] >= 0.9
+    claims = evaluate(read_jsonl(data / "nlu_fresh_claims.jsonl"))
+    assert claims["intent_accuracy"] >= 0.95 and claims["hours_exact"] >= 0.95

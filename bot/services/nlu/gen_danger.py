@@ -169,6 +169,11 @@ N_OBJ = ["围挡", "共享单车", "垃圾桶", "广告牌", "隔离栏", "指�
          "路障", "宣传栏", "遮阳伞", "一棵小树"]
 N_OBJ_STATE = ["倒了", "倒了一片", "被风吹倒了", "倒在路边", "倒了一地", "歪倒了", "翻倒了", "倒了好几天没人扶"]
 N_OBJ_TAIL = ["", "挡着路", "，没人管", "，麻烦扶一下", "，走路不方便", "，好几天了", "，影响通行", "，挡住了车道"]
+# "急死了", "笑死了": a figure of speech next to an everyday nuisance.
+N_EMO = ["急死了", "笑死了", "热死了", "烦死了", "累死了", "气死了", "吵死了", "臭死了", "冷死了", "困死了", "急死人了", "愁死了"]
+N_MUNDANE = ["快递一直没送到", "外卖一直没到", "网一直连不上", "车位又被占了", "电梯等了半天", "空调一直不制冷", "楼上一直在跺脚",
+             "垃圾一直没人收", "热水一直不热", "水压一直上不去", "物业电话一直没人接", "驿站一直不开门", "门禁卡一直刷不开",
+             "孩子一直在楼道里跑", "邻居家的狗一直叫", "楼下大爷把风筝挂树上了", "公告栏上的通知写错字了"]
 N_SHORT = ["在不在", "有人在吗", "在吗在吗", "人呢", "你们在不在", "管事的在不在", "喂，在不在", "网格员在不在"]
 
 
@@ -235,6 +240,8 @@ def danger_en(rng: random.Random) -> str:
 def safe_texts(rng: random.Random, n: int) -> list[str]:
     out = [rng.choice(["", "", "楼下", "小区门口", "路口", "单元门口", "停车场"]) + rng.choice(N_OBJ) + rng.choice(N_OBJ_STATE)
            + rng.choice(N_OBJ_TAIL) for _ in range(n // 6)]
+    out += [(f"{rng.choice(N_EMO)}，{rng.choice(N_MUNDANE)}" if rng.random() < 0.5 else f"{rng.choice(N_MUNDANE)}，{rng.choice(N_EMO)}")
+            for _ in range(n // 8)]
     for _ in range(n):
         t = _fill(rng.choice(N_ZH if rng.random() < 0.72 else N_EN), rng)
         if rng.random() < 0.3:
