@@ -80,6 +80,9 @@ class App:
         for ch in self.channels.values():
             await ch.start()
         await self.outbox.start()
+        from scheduler import notices_jobs
+
+        await notices_jobs.start_sender(self)
         if scheduler:
             from scheduler import build_scheduler
 
@@ -90,6 +93,9 @@ class App:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+        from scheduler import notices_jobs
+
+        await notices_jobs.stop_sender(self)
         await self.outbox.stop()
         for ch in self.channels.values():
             try:

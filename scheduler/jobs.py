@@ -13,7 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.services import timekeeping
-from scheduler import points_jobs
+from scheduler import notices_jobs, points_jobs
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -57,4 +57,9 @@ def register(sched: "AsyncIOScheduler", app: "App") -> None:
                   id="points.expire_vouchers", misfire_grace_time=600, **common)
     sched.add_job(_with_now(points_jobs.monthly_statements), CronTrigger(hour=9, minute=5, timezone=tz),
                   id="points.monthly_statements", misfire_grace_time=6 * 3600, **common)
+    # notices (scheduler/notices_jobs.py): guarded passes, safe in every process; the sender itself runs with the app
+    sched.add_job(_with_now(notices_jobs.release_scheduled), IntervalTrigger(seconds=30),
+                  id="notices.release_scheduled", next_run_time=started, misfire_grace_time=None, **common)
+    sched.add_job(_with_now(notices_jobs.care_sweep), IntervalTrigger(minutes=1),
+                  id="notices.care_sweep", misfire_grace_time=None, **common)
     log.info("scheduler jobs registered", extra={"jobs": [j.id for j in sched.get_jobs()]})

@@ -115,3 +115,32 @@ def test_logs_are_json_and_never_hold_phone_numbers():
     assert "13812345678" not in line and "13900000001" not in line and "1234 5678" not in line
     assert "138****5678" in data["msg"] and data["person"].startswith("phone 139****")
     assert mask("case #123 in building 6") == "case #123 in building 6"
+
+
+async def test_a_started_app_delivers_by_itself_and_stops_cleanly(settings, clock):
+    """The wiring of `gridbot run`: channels, the outbox loop, the notice sender and the scheduler all start,
+    a worker hears of a new case without anyone draining anything, and stop() ends every task."""
+    import asyncio
+
+    from bot.app import App
+    from bot.channels.web import WebChannel
+    from tests.chat import Chat
+
+    app = App(settings.model_copy(update={"web_port": 0}), clock=clock)
+    await app.prepare()
+    web = WebChannel(app, port=0)
+    app.add_channel(web)
+    await app.start()
+    try:
+        assert app.scheduler is not None and app.scheduler.running
+        wang, wu = Chat(app, web, "wang"), Chat(app, web, "wu")
+        await wang.say("6号楼1单元楼道灯坏了")
+        await wang.press("提交")
+        for _ in range(200):  # the outbox loop is woken at commit; give it a moment, never a fixed sleep
+            if any("楼道灯坏了" in m.text for m in wu.messages):
+                break
+            await asyncio.sleep(0.02)
+        assert any("新派单" in m.text for m in wu.messages)
+    finally:
+        await app.stop()
+    assert app.scheduler is None and app.outbox._task.done()

@@ -326,7 +326,8 @@ async def test_the_scheduler_only_wakes_the_sweep_and_plans(app, chat, clock):
 
     sched = build_scheduler(app)
     ids = {j.id for j in sched.get_jobs()}
-    assert {"timekeeping.sweep", "timekeeping.plan_digests", "points.expire_vouchers"} <= ids
+    assert {"timekeeping.sweep", "timekeeping.plan_digests", "points.expire_vouchers",
+            "notices.release_scheduled", "notices.care_sweep"} <= ids
     assert sched.get_job("timekeeping.sweep").trigger.interval == timedelta(seconds=5)
     wang, zhou = chat("wang"), chat("zhou")
     await _file(wang, "6号楼1单元楼道灯坏了")
