@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import time as _time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
+from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
@@ -377,7 +378,7 @@ def to_staff(f: "Fire", person_id: int, reply: Reply, case: Case | None = None,
     """Staff are not woken at night for what can wait: a non-urgent message is held until quiet hours end."""
     urgent = _is_urgent(f.tc, case)
     f.out(person_id, reply, priority=2 if urgent else 4, dedupe_key=dedupe_key,
-          delay=None if urgent else _wait(f.tc, f.now))
+          delay=None if urgent else f.wait)
 
 
 async def brief(session: AsyncSession, case: Case, buildings: dict[int, str] | None = None) -> dict[str, Any]:
@@ -407,13 +408,10 @@ async def history(session: AsyncSession, case_id: int, limit: int = 8) -> list[d
 
 # -- firing -------------------------------------------------------------------------------------
 class _Collect:
-    """Stands in for the session in outbox.enqueue, so a batch's messages go in as one bulk INSERT."""
+    """A batch's messages as plain outbox rows (outbox.values), written by one Core INSERT at the end."""
 
     def __init__(self) -> None:
-        self.rows: list[Outbox] = []
-
-    def add(self, row: Outbox) -> None:
-        self.rows.append(row)
+        self.rows: list[dict[str, Any]] = []
 
 
 @dataclass
@@ -428,10 +426,19 @@ class Fire:
     bulk: _Collect | None = None  # None: messages go straight through the session
     keys: set[str] = field(default_factory=set)
 
+    @cached_property
+    def wait(self) -> timedelta | None:
+        """How long a message that can wait is held now (until quiet hours end): the same for the whole sweep."""
+        return _wait(self.tc, self.now)
+
     def out(self, person_id: int, reply: Reply, *, priority: int = 5, dedupe_key: str | None = None,
             delay: timedelta | None = None) -> None:
-        outbox.enqueue(self.bulk if self.bulk is not None else self.session, person_id, reply, self.now,
-                       priority=priority, dedupe_key=dedupe_key, delay=delay)
+        if self.bulk is None:
+            outbox.enqueue(self.session, person_id, reply, self.now, priority=priority, dedupe_key=dedupe_key,
+                           delay=delay)
+        else:
+            self.bulk.rows.append(outbox.values(person_id, reply, self.now, priority=priority,
+                                                dedupe_key=dedupe_key, delay=delay))
         if dedupe_key:
             self.keys.add(dedupe_key)
 
@@ -444,15 +451,15 @@ class Fire:
             seen: set[str] = set()
             kept = []
             for r in rows:
-                if r.dedupe_key and (r.dedupe_key in sent or r.dedupe_key in seen):
+                key = r["dedupe_key"]
+                if key and (key in sent or key in seen):
                     continue
-                seen.add(r.dedupe_key) if r.dedupe_key else None
+                if key:
+                    seen.add(key)
                 kept.append(r)
             rows = kept
-        cols = [c.key for c in Outbox.__table__.columns if c.key != "id"]
-        data = [{k: v for k, v in ((k, r.__dict__.get(k)) for k in cols) if k in r.__dict__} for r in rows]
-        if data:  # Core, not the ORM's bulk path: no autoflush, no identity map for rows nobody reads here
-            await (await self.session.connection()).execute(Outbox.__table__.insert(), data)
+        # one INSERT at the driver: no ORM object, no identity map for rows nobody reads here
+        await outbox.insert_many(self.session, rows)
         self.bulk.rows = []
 
 
@@ -469,13 +476,15 @@ async def _fire_remind(f: Fire, item: DueItem, case: Case | None) -> None:
         live = case.state in AWAITING_ACCEPT and _same(case.accept_due_at, p.get("due"))
     else:
         live = case.state in routing.OPEN_STATES and _same(case.resolve_due_at, p.get("due"))
-    if not live or f.now >= datetime.fromisoformat(p["due"]):
+    if not live:
+        return _skip(item)
+    due = datetime.fromisoformat(p["due"])
+    if f.now >= due:
         return _skip(item)  # a reminder after the deadline is no reminder: the ladder has taken over
     buttons = [*_act_row(case), snooze_row(case.id)]
     to_staff(f, case.assignee_id, Reply("timekeeping/remind", {
         "case": await brief(f.session, case, f.buildings), "clock": p.get("clock"),
-        "due": datetime.fromisoformat(p["due"]), "left": _left(datetime.fromisoformat(p["due"]) - f.now)},
-        buttons=buttons), case)
+        "due": due, "left": _left(due - f.now)}, buttons=buttons), case)
 
 
 def _act_row(case: Case) -> list[list[Button]]:
@@ -520,7 +529,7 @@ async def _fire_follow_up(f: Fire, item: DueItem, case: Case | None) -> None:
         "case": await brief(f.session, case, f.buildings)}, buttons=[[
             Button("timekeeping.still_fixed_yes", f"t1:fu:{case.id}:y"),
             Button("timekeeping.still_fixed_no", f"t1:fu:{case.id}:n")]]),
-        delay=_wait(f.tc, f.now), dedupe_key=f"follow:{case.id}:{p.get('since')}")
+        delay=f.wait, dedupe_key=f"follow:{case.id}:{p.get('since')}")
 
 
 async def _fire_ladder(f: Fire, item: DueItem, case: Case | None) -> None:
@@ -559,7 +568,7 @@ async def _tell_slipped(f: Fire, case: Case, clock: str) -> None:
     for pid in await cases.parties(f.session, case):
         f.out(pid, Reply("timekeeping/slipped", {
             "case": await brief(f.session, case, f.buildings), "clock": clock, "own": pid == case.reporter_id}),
-            delay=None if _is_urgent(f.tc, case) else _wait(f.tc, f.now),
+            delay=None if _is_urgent(f.tc, case) else f.wait,
             dedupe_key=f"slip:{case.id}:{clock}:{_iso(due)}:{pid}")
 
 
@@ -723,6 +732,12 @@ class SweepStats:
     deferred: int = 0
     failed: int = 0
     ms: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # ms by phase: claim, cases, fire, outbox, record, commit
+
+    def lap(self, phase: str, t0: float) -> float:
+        t = _time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + (t - t0) * 1000
+        return t
 
 
 async def sweep_once(app: "App", limit: int = SWEEP_BATCH, now: datetime | None = None) -> SweepStats:
@@ -741,32 +756,82 @@ async def sweep_once(app: "App", limit: int = SWEEP_BATCH, now: datetime | None 
     return st
 
 
+class _Item:
+    """A claimed due item as plain attributes: what the read-only firings need, without an ORM object."""
+
+    __slots__ = ("id", "kind", "case_id", "person_id", "payload", "state")
+
+    def __init__(self, row: Any) -> None:
+        self.id, self.kind, self.case_id, self.person_id, self.payload, self.state = row
+
+
+# firings that only read their case (and, at most, skip themselves): they run on plain rows. The others (a plan,
+# a ladder rung that applies, a digest, an unknown kind) change the case or its items, so they get ORM objects.
+_READS_ONLY = frozenset({"remind", "snooze", "rate", "follow_up"})
+_DUE = DueItem.__table__
+_CASE = Case.__table__
+_CLAIM_COLS = (_DUE.c.id, _DUE.c.kind, _DUE.c.case_id, _DUE.c.person_id, _DUE.c.payload, _DUE.c.state)
+# what the read-only firings read of a case (brief(), worker_buttons(), the liveness checks, _supervises()):
+# a row of these, not the whole record (the text of the parse, the update stamps) decoded for nothing
+_CASE_KEYS = ("id", "community_id", "grid_id", "building_id", "unit", "category", "urgent", "colour", "state", "text",
+              "reporter_id", "assignee_id", "department_id", "accept_due_at", "resolve_due_at", "resolved_at",
+              "closed_at", "rating", "resolution_note", "created_at")
+_CASE_COLS = tuple(_CASE.c[k] for k in _CASE_KEYS)
+# copied out of the result row into plain slots: a Row's attribute lookup costs ten times a slot's, and a firing
+# reads a case twenty-odd times
+_CaseRow = make_dataclass("_CaseRow", _CASE_KEYS, slots=True, eq=False)
+
+
+def _needs_orm(item: _Item, case: Any) -> bool:
+    if item.kind in _READS_ONLY:
+        return False
+    if item.kind == "ladder":  # a breach the case has moved past only skips itself
+        return case is not None and _ladder_applies(case, item.payload or {})
+    return True
+
+
 async def _sweep_batch(app: "App", limit: int, now: datetime, isolate: bool) -> SweepStats:
+    """The claim and the case rows are read with Core (columns, no ORM objects); only the items that change a
+    case (and every item of such a case, as a plan may cancel them) are loaded as ORM objects, in one query each.
+    Messages are collected as plain rows and written with one INSERT; outcomes with one UPDATE per outcome."""
     tc = config(app.routing)
     st = SweepStats()
+    t = _time.perf_counter()
     async with app.sessionmaker() as s, s.begin():
-        q = (select(DueItem).where(DueItem.state == "pending", DueItem.due_at <= now)
-             .order_by(DueItem.due_at, DueItem.id).limit(limit).with_for_update(skip_locked=True))
-        items = list(await s.scalars(q))
-        st.claimed = len(items)
-        if not items:
+        conn = await s.connection()
+        claimed = [_Item(r) for r in await conn.execute(
+            select(*_CLAIM_COLS).where(_DUE.c.state == "pending", _DUE.c.due_at <= now)
+            .order_by(_DUE.c.due_at, _DUE.c.id).limit(limit).with_for_update(skip_locked=True))]
+        st.claimed = len(claimed)
+        if not claimed:
             return st
-        case_ids = sorted({i.case_id for i in items if i.case_id})
-        cases_by_id: dict[int, Case] = {}
+        t = st.lap("claim", t)
+        case_ids = sorted({i.case_id for i in claimed if i.case_id})
+        rows: dict[int, Any] = {}
         if case_ids:
             # a case someone is changing right now is skipped, not waited for: a sweep never waits on a person's
             # transaction (which may be waiting on these very items), so the two cannot deadlock
-            for c in await s.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
-                                     .with_for_update(skip_locked=True)):
-                cases_by_id[c.id] = c
+            rows = {r[0]: _CaseRow(*r) for r in await conn.execute(
+                select(*_CASE_COLS).where(_CASE.c.id.in_(case_ids)).order_by(_CASE.c.id)
+                .with_for_update(skip_locked=True))}
+        heavy_cases = {i.case_id for i in claimed if i.case_id in rows and (isolate or _needs_orm(i, rows[i.case_id]))}
+        heavy_ids = [i.id for i in claimed if (i.case_id in heavy_cases if i.case_id else isolate or _needs_orm(i, None))]
+        orm_items: dict[int, DueItem] = {}
+        orm_cases: dict[int, Case] = {}
+        if heavy_ids:
+            orm_items = {i.id: i for i in await s.scalars(select(DueItem).where(DueItem.id.in_(heavy_ids)))}
+        if heavy_cases:  # already locked above
+            orm_cases = {c.id: c for c in await s.scalars(select(Case).where(Case.id.in_(sorted(heavy_cases))))}
         f = Fire(session=s, app=app, tc=tc, now=now, bulk=_Collect())
-        fired: list[DueItem] = []
-        await _load_buildings(f, list(cases_by_id.values()))
-        for item in items:
-            if item.case_id and item.case_id not in cases_by_id:
+        fired: list[Any] = []
+        await _load_buildings(f, list(rows.values()))
+        t = st.lap("cases", t)
+        for light in claimed:
+            if light.case_id and light.case_id not in rows:
                 st.deferred += 1
                 continue
-            case = cases_by_id.get(item.case_id) if item.case_id else None
+            item = orm_items.get(light.id, light)
+            case = (orm_cases.get(light.case_id) or rows[light.case_id]) if light.case_id else None
             if not isolate:
                 await _fire_one(f, item, case, record=False)
                 fired.append(item)
@@ -787,23 +852,27 @@ async def _sweep_batch(app: "App", limit: int, now: datetime, isolate: bool) -> 
                 else:
                     item.due_at = now + timedelta(seconds=30 * 2 ** item.attempts)
                 st.failed += 1
+        t = st.lap("fire", t)
         await f.flush_bulk()
+        t = st.lap("outbox", t)
         await _record(s, fired, now)
+        t = st.lap("record", t)
+    st.lap("commit", t)
     return st
 
 
-async def _record(s: AsyncSession, fired: list[DueItem], now: datetime) -> None:
+async def _record(s: AsyncSession, fired: list[Any], now: datetime) -> None:
     """The batch's outcomes in one UPDATE per outcome, rather than one ORM update per item."""
     outcomes: dict[str, list[int]] = {}
     for item in fired:
         outcomes.setdefault("done" if item.state == "pending" else item.state, []).append(item.id)
-        s.expunge(item)
-    t = DueItem.__table__
+        if isinstance(item, DueItem):
+            s.expunge(item)
     conn = await s.connection()
     for state, ids in outcomes.items():
         for k in range(0, len(ids), 500):
-            await conn.execute(t.update().where(t.c.id.in_(ids[k:k + 500])).values(
-                state=state, done_at=now, claimed_until=now, attempts=t.c.attempts + 1))
+            await conn.execute(_DUE.update().where(_DUE.c.id.in_(ids[k:k + 500])).values(
+                state=state, done_at=now, claimed_until=now, attempts=_DUE.c.attempts + 1))
 
 
 async def _fire_one(f: Fire, item: DueItem, case: Case | None, record: bool = True) -> None:
