@@ -384,3 +384,49 @@ def test_every_timekeeping_message_renders(locale):
         for html in (False, True):
             text = r.render(Reply(f"timekeeping/{name}", ctx), locale, html)[0].text
             assert text.strip() and "{{" not in text, name
+
+
+async def test_an_item_that_fails_holds_back_nothing_else_and_is_tried_again(app, chat, clock):
+    from sqlalchemy import insert
+
+    from models import Person
+
+    now = clock.now()
+    due = now + timedelta(hours=4)
+    iso = due.isoformat(timespec="seconds")
+    async with app.sessionmaker() as s, s.begin():
+        wang = await s.scalar(select(Person.id).where(Person.key == "res-wang"))
+        wu = await s.scalar(select(Person.id).where(Person.key == "g2-wu"))
+        await s.execute(insert(Case), [dict(
+            category="lighting", urgent=False, colour="green", state="accepted", text=f"{n}号楼道灯坏了",
+            reporter_id=wang, assignee_id=wu, accept_due_at=now, resolve_due_at=due, reopen_count=0,
+            escalation_level=0, supervised=False, parse={}, created_at=now, updated_at=now) for n in (1, 2, 3)])
+        ids = list(await s.scalars(select(Case.id).order_by(Case.id.desc()).limit(3)))
+        await s.execute(insert(DueItem), [dict(
+            kind="remind", case_id=cid, due_at=now, state="pending", attempts=0, created_at=now,
+            payload={"key": f"remind:resolve:0.5:{iso}", "clock": "resolve", "fraction": 0.5, "due": iso})
+            for cid in ids])
+    bad_case = ids[1]
+    real = timekeeping.FIRE["remind"]
+
+    async def fails_for_one(f, item, case):
+        if case.id == bad_case:
+            raise RuntimeError("a bug in one firing")
+        await real(f, item, case)
+
+    timekeeping.FIRE["remind"] = fails_for_one
+    try:
+        st = await timekeeping.sweep_once(app)
+    finally:
+        timekeeping.FIRE["remind"] = real
+    assert (st.fired, st.failed) == (2, 1)
+    wu = chat("wu")
+    out = await wu.inbox()
+    assert f"#{ids[0]}" in out and f"#{ids[2]}" in out and f"#{bad_case}" not in out
+    async with app.sessionmaker() as s:
+        item = await s.scalar(select(DueItem).where(DueItem.case_id == bad_case))
+    assert item.state == "pending" and item.attempts == 1 and "a bug in one firing" in item.last_error
+    assert item.due_at > now  # tried again a little later, not at once
+    await tick(app, clock, minutes=2)
+    out = await wu.inbox()
+    assert f"#{bad_case}" in out and f"#{ids[0]}" not in out

@@ -837,20 +837,24 @@ async def _sweep_batch(app: "App", limit: int, now: datetime, isolate: bool) -> 
                 fired.append(item)
                 st.fired += 1
                 continue
+            tries = item.attempts
             try:
                 async with s.begin_nested():
                     await _fire_one(f, item, case)
                     await f.flush_bulk()
                 st.fired += 1
             except Exception as e:
+                # the savepoint's rollback expired what the firing touched (the item too, if it got as far as
+                # recording): the outcome is written by id, without reading the ORM object again
                 f.bulk.rows = []
-                log.exception("due item failed", extra={"item": item.id, "kind": item.kind})
-                item.attempts += 1
-                item.last_error = repr(e)[:500]
-                if item.attempts >= MAX_ATTEMPTS:
-                    item.state = "failed"
+                log.exception("due item failed", extra={"item": light.id, "kind": light.kind})
+                tries += 1
+                outcome: dict[str, Any] = {"attempts": tries, "last_error": repr(e)[:500]}
+                if tries >= MAX_ATTEMPTS:
+                    outcome["state"] = "failed"
                 else:
-                    item.due_at = now + timedelta(seconds=30 * 2 ** item.attempts)
+                    outcome["due_at"] = now + timedelta(seconds=30 * 2 ** tries)
+                await conn.execute(_DUE.update().where(_DUE.c.id == light.id).values(**outcome))
                 st.failed += 1
         t = st.lap("fire", t)
         await f.flush_bulk()
