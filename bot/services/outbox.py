@@ -105,6 +105,13 @@ async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None
                     v = proc(v)
             out.append(v)
         params.append(tuple(out) if compiled.positional else dict(zip(names, out)))
+    if dialect.name == "postgresql" and compiled.positional and len(params) > 1:
+        # one statement over arrays (one round trip, one plan) instead of a thousand executions
+        casts = ", ".join(f"${i}::{table.c[n].type.compile(dialect=dialect)}[]" for i, n in enumerate(names, 1))
+        sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+               f"({', '.join(dialect.identifier_preparer.quote(n) for n in names)}) SELECT * FROM unnest({casts})")
+        await conn.exec_driver_sql(sql, tuple(list(col) for col in zip(*params)))
+        return
     await conn.exec_driver_sql(compiled.string, params)
 
 

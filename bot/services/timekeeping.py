@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Integer, any_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -782,6 +783,13 @@ _CASE_COLS = tuple(_CASE.c[k] for k in _CASE_KEYS)
 _CaseRow = make_dataclass("_CaseRow", _CASE_KEYS, slots=True, eq=False)
 
 
+def _among(conn: Any, col: Any, ids: list[int]) -> Any:
+    """col IN ids; on PostgreSQL `= ANY(array)`: one parameter, not a thousand to bind and plan."""
+    if conn.dialect.name == "postgresql":
+        return col == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return col.in_(ids)
+
+
 def _needs_orm(item: _Item, case: Any) -> bool:
     if item.kind in _READS_ONLY:
         return False
@@ -812,7 +820,7 @@ async def _sweep_batch(app: "App", limit: int, now: datetime, isolate: bool) -> 
             # a case someone is changing right now is skipped, not waited for: a sweep never waits on a person's
             # transaction (which may be waiting on these very items), so the two cannot deadlock
             rows = {r[0]: _CaseRow(*r) for r in await conn.execute(
-                select(*_CASE_COLS).where(_CASE.c.id.in_(case_ids)).order_by(_CASE.c.id)
+                select(*_CASE_COLS).where(_among(conn, _CASE.c.id, case_ids)).order_by(_CASE.c.id)
                 .with_for_update(skip_locked=True))}
         heavy_cases = {i.case_id for i in claimed if i.case_id in rows and (isolate or _needs_orm(i, rows[i.case_id]))}
         heavy_ids = [i.id for i in claimed if (i.case_id in heavy_cases if i.case_id else isolate or _needs_orm(i, None))]
@@ -874,8 +882,8 @@ async def _record(s: AsyncSession, fired: list[Any], now: datetime) -> None:
             s.expunge(item)
     conn = await s.connection()
     for state, ids in outcomes.items():
-        for k in range(0, len(ids), 500):
-            await conn.execute(_DUE.update().where(_DUE.c.id.in_(ids[k:k + 500])).values(
+        for k in range(0, len(ids), 1000):
+            await conn.execute(_DUE.update().where(_among(conn, _DUE.c.id, ids[k:k + 1000])).values(
                 state=state, done_at=now, claimed_until=now, attempts=_DUE.c.attempts + 1))
 
 
