@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Blocked, Button, Photo, Rejected, Rendered, Reply, RetryAfter, Transient
 from bot.db import take_lease
 from bot.dispatch import Refused, pick_locale
+from bot.services.loop import PassLoop
 from bot.services.outbox import LEASE, enqueue
 from bot.services.people import staff_of_grid
 from models import Building, ChatIdentity, Community, Grid, Person, RoleAssignment
@@ -467,17 +468,17 @@ class _Job:
     deferred: bool = False
 
 
-class NoticeSender:
+class NoticeSender(PassLoop):
     """The single pacer of notices: claims due delivery rows (urgent first, normal ones not in quiet hours),
     sends them with a few in flight through app.pacer(platform), records each outcome, edits progress."""
 
+    name = "notices"
+
     def __init__(self, app: "App"):
+        super().__init__()
         self.app = app
         self.holder = app.outbox.holder  # the outbox's lease holder: one process sends everything to a bot
         self.token = uuid.uuid4().hex[:16]  # this run; rows left 'sending' by another run are in doubt
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
-        self._stopping = False
         self._cache: dict[tuple, list[Rendered]] = {}
         # SQLite has one writer: our workers queue here instead of in SQLite's busy handler, which sleeps 10-100 ms
         self._write = asyncio.Lock() if app.settings.is_sqlite else None
@@ -492,45 +493,6 @@ class NoticeSender:
     @property
     def cfg(self) -> NoticeConfig:
         return config(self.app)
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name="notices")
-
-    async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._task:
-            await asyncio.wait([self._task], timeout=10)
-            if not self._task.done():
-                self._task.cancel()
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                n = await self.run_once()
-            except Exception:
-                log.exception("notice pass failed")
-                n = 0
-            if n == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-                except asyncio.TimeoutError:
-                    pass
-
-    async def drain(self, max_rounds: int = 1000) -> int:
-        """Send until nothing is due (tests and `gridbot notice deliver`)."""
-        total = 0
-        for _ in range(max_rounds):
-            n = await self.run_once()
-            total += n
-            if n == 0:
-                break
-        return total
 
     async def run_once(self) -> int:
         app = self.app

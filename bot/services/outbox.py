@@ -6,7 +6,6 @@ recipient's locale, sends them paced, and records the outcome: retry with backof
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import socket
 import os
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Blocked, Button, Photo, Rejected, Reply, RetryAfter, SentRef, Transient
 from bot.db import take_lease
+from bot.services.loop import PassLoop
 from bot.dispatch import pick_locale
 from models import ChatIdentity, Outbox, Person, RoleAssignment
 from models.base import UTCDateTime
@@ -135,42 +135,13 @@ async def best_identity(session: AsyncSession, person_id: int) -> ChatIdentity |
     )
 
 
-class OutboxWorker:
+class OutboxWorker(PassLoop):
+    name = "outbox"
+
     def __init__(self, app: "App"):
+        super().__init__()
         self.app = app
         self.holder = app.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
-        self._stopping = False
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name="outbox")
-
-    async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._task:
-            await asyncio.wait([self._task], timeout=10)
-            if not self._task.done():
-                self._task.cancel()
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                n = await self.run_once()
-            except Exception:
-                log.exception("delivery pass failed")
-                n = 0
-            if n == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-                except asyncio.TimeoutError:
-                    pass
 
     async def _claim(self, limit: int) -> list[int]:
         app = self.app
@@ -197,16 +168,6 @@ class OutboxWorker:
         for oid in ids:
             await self._deliver(oid)
         return len(ids)
-
-    async def drain(self, max_rounds: int = 100) -> int:
-        """Deliver until nothing is due (tests and the CLI)."""
-        total = 0
-        for _ in range(max_rounds):
-            n = await self.run_once()
-            total += n
-            if n == 0:
-                break
-        return total
 
     async def _deliver(self, oid: int) -> None:
         app = self.app
