@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 
 log = logging.getLogger("gridbot.loop")
 
 
-class PassLoop:
+class PassLoop(ABC):
     name = "loop"
     idle_wait_s = 1.0
 
@@ -17,9 +18,9 @@ class PassLoop:
         self._task: asyncio.Task | None = None
         self._stopping = False
 
+    @abstractmethod
     async def run_once(self) -> int:
         """One pass; returns how much it did (0: nothing was due)."""
-        raise NotImplementedError  # each worker says what a pass is
 
     def wake(self) -> None:
         self._wake.set()
