@@ -35,7 +35,7 @@ def _with_now(fn):
     """Other domains' jobs take (app, now): now comes from the app's clock, never from the scheduler."""
     async def job(app: "App") -> None:
         await fn(app, app.clock.now())
-    job.__name__ = fn.__name__
+    job.__name__ = job.__qualname__ = fn.__name__  # how APScheduler names it in the logs
     return job
 
 
