@@ -60,8 +60,7 @@ async def test_pacing_stays_under_telegrams_limits(tg, api):
     took = time.monotonic() - t0
     assert set(_received(api, chats, "电梯年检").values()) == {1}
     assert api.stats.rate_limited == 0 and api.stats.max_per_second <= RATE
-    assert took >= (80 - RATE) / RATE  # paced, not a burst
-    assert api.stats.rate >= 0.9 * RATE  # and close to the limit, not far below it
+    assert took >= (80 - RATE) / RATE  # paced, not a burst (how close to the cap it runs is bench/broadcast.py's)
 
 
 async def test_429_is_waited_out_and_403_marks_the_chat(tg, api, clock):
