@@ -3,7 +3,6 @@ bad input never breaks it, Traditional Chinese and English work, claims carry ho
 community extends the taxonomy without code."""
 import io
 import json
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -112,11 +111,12 @@ def test_messages_without_words_are_help_with_low_confidence():
         assert r.intent == "help" and r.confidence < LOW_CONFIDENCE
 
 
-def test_long_text_costs_bounded_time():
-    parse("热身")
-    t0 = time.perf_counter()
-    parse("楼上装修太吵了，" * 2000)
-    assert time.perf_counter() - t0 < 0.2
+def test_long_text_costs_bounded_work():
+    """Only the first MAX_CHARS characters are read, so a 16,000-character message costs what 1,000 do."""
+    from bot.services.nlu.text import MAX_CHARS
+
+    long = "楼上装修太吵了，" * 2000
+    assert parse(long).to_json() == parse(long[:MAX_CHARS]).to_json()
 
 
 @pytest.mark.parametrize("text,category", [
@@ -294,12 +294,12 @@ def test_cli_eval_prints_the_scores(monkeypatch, tmp_path):
     assert "category lighting not in ['noise']" in text  # the miss is listed
 
 
-def test_parse_is_cheap_after_the_first_call():
+def test_the_model_and_taxonomy_are_loaded_once():
+    """Loading is the expensive part (bench/parse.py measures the speed): later parses reuse what the first loaded."""
+    from bot.services.nlu import get_model, get_taxonomy
+
     parse("热身一下")
-    t0 = time.perf_counter()
-    for _ in range(50):
-        parse("3号楼2单元楼道灯坏了好几天了")
-    assert (time.perf_counter() - t0) / 50 < 0.02
+    assert get_model() is get_model() and get_taxonomy() is get_taxonomy()
 
 
 def test_training_refuses_the_measuring_sets_and_reads_residents_choices(tmp_path, monkeypatch):
