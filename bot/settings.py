@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     outbox_batch: int = 50
     send_rate_per_s: float = 25.0  # Telegram allows ~30/s for a bot; keep a margin
     allow_paid_broadcast: bool = False
-    max_text_chars: int = 1000  # longer messages are refused politely: the parser reads this much (nlu MAX_CHARS)
+    max_text_chars: int = 4000  # longer messages are refused politely (a matter told in words: see resident.py)
     templates_dir: Path = ROOT / "templates"
     log_level: str = "INFO"
     instance_id: str = Field(default="")  # a name for leases; default: host:pid

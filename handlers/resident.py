@@ -9,6 +9,7 @@ from bot.core import Button, Reply
 from bot.dispatch import Ctx, Router, reply
 from bot.services import cases, people
 from bot.services.nlu import LOW_CONFIDENCE, parse
+from bot.services.nlu.text import MAX_CHARS
 from handlers.onboarding import building_buttons
 from models import Building, Case, LabelledExample
 
@@ -28,9 +29,18 @@ def _case_arg(ctx: Ctx, i: int = 0) -> int | None:
 
 
 # -- intake ---------------------------------------------------------------------------
+def _too_long(text: str) -> Reply | None:
+    """A matter is told in at most what the parser reads; longer is refused politely, before anything is kept."""
+    if len(text) > MAX_CHARS:
+        return reply("errors/too_long", length=len(text), limit=MAX_CHARS)
+    return None
+
+
 @router.text
 async def free_text(ctx: Ctx):
     text = ctx.incoming.text.strip()
+    if refusal := _too_long(text):
+        return refusal
     parsed = parse(text, now=ctx.now.astimezone(ctx.settings.tz), locale=ctx.locale, taxonomy=ctx.app.taxonomy)
     if parsed.intent == "help":
         from handlers.onboarding import help_
@@ -218,7 +228,7 @@ async def draft_input(ctx: Ctx):
         ctx.update_data(lat=inc.location[0], lon=inc.location[1])
         return await draft_card(ctx, note="location_added")
     if inc.text and inc.text.strip():
-        return await _redraft(ctx, inc.text.strip())
+        return _too_long(inc.text.strip()) or await _redraft(ctx, inc.text.strip())
     return await draft_card(ctx)
 
 

@@ -175,3 +175,14 @@ async def test_rolled_back_change_sends_nothing(chat, app):
     await ma.press_data(f"c1:acc:{case_id}")
     async with app.sessionmaker() as s:
         assert await s.scalar(select(func.count(Outbox.id))) == before
+
+
+async def test_a_matter_longer_than_the_parser_reads_is_refused_and_the_draft_kept(chat):
+    wang = chat("wang")
+    out = await wang.say("楼" * 1500)
+    assert "1500" in out and "1000" in out and "提交" not in out
+    await wang.say("6号楼1单元楼道灯坏了")
+    out = await wang.say("灯" * 1200)  # during a draft: refused, and the draft stays as it was
+    assert "1200" in out
+    out = await wang.press("提交")
+    assert "已提交" in out
