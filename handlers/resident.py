@@ -262,7 +262,6 @@ async def location_without_draft(ctx: Ctx):
 
 
 # -- following a case --------------------------------------------------------------------
-STATUS_STOP = ("我报的", "修了没", "怎么样了", "进度", "处理了吗", "有人管吗", "好了没")
 
 
 async def status_answer(ctx: Ctx, text: str) -> Reply:
