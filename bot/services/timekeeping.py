@@ -8,6 +8,7 @@ Each firing re-checks the case: an item made stale by a later change does nothin
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time as _time
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import Integer, any_, bindparam, func, or_, select, update
+from sqlalchemy import Integer, any_, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -375,24 +376,29 @@ def _is_urgent(tc: TimeConfig, case: Case | None) -> bool:
 
 
 def to_staff(f: "Fire", person_id: int, reply: Reply, case: Case | None = None,
-             dedupe_key: str | None = None) -> None:
+             dedupe_key: str | None = None, buttons: list[list[dict]] | None = None) -> None:
     """Staff are not woken at night for what can wait: a non-urgent message is held until quiet hours end."""
     urgent = _is_urgent(f.tc, case)
     f.out(person_id, reply, priority=2 if urgent else 4, dedupe_key=dedupe_key,
-          delay=None if urgent else f.wait)
+          delay=None if urgent else f.wait, buttons=buttons)
 
 
-async def brief(session: AsyncSession, case: Case, buildings: dict[int, str] | None = None) -> dict[str, Any]:
-    """A light context for a case in a reminder (the full view is for cards)."""
+async def brief(session: AsyncSession, case: Case, buildings: dict[int, str] | None = None,
+                deadlines: bool = True) -> dict[str, Any]:
+    """A light context for a case in a reminder (the full view is for cards): what templates/*/timekeeping/ read of
+    a case. deadlines=False leaves out the case's two deadlines, for a message that names its own (a reminder's
+    `due`): each is a datetime to serialise in every one of a sweep's messages."""
     if buildings is not None and case.building_id in buildings:
         code = buildings[case.building_id]
     else:
         b = await session.get(Building, case.building_id) if case.building_id else None
         code = b.code if b else None
-    return {"id": case.id, "colour": case.colour, "category": case.category, "state": case.state,
-            "text": case.text if len(case.text) <= 60 else case.text[:59] + "…", "building": code, "unit": case.unit,
-            "room": None, "accept_due_at": case.accept_due_at, "resolve_due_at": case.resolve_due_at,
-            "created_at": case.created_at}
+    out = {"id": case.id, "colour": case.colour, "category": case.category, "state": case.state,
+           "text": case.text if len(case.text) <= 60 else case.text[:59] + "…", "building": code, "unit": case.unit,
+           "room": None}
+    if deadlines:
+        out["accept_due_at"], out["resolve_due_at"] = case.accept_due_at, case.resolve_due_at
+    return out
 
 
 def snooze_row(case_id: int) -> list[Button]:
@@ -433,13 +439,18 @@ class Fire:
         return _wait(self.tc, self.now)
 
     def out(self, person_id: int, reply: Reply, *, priority: int = 5, dedupe_key: str | None = None,
-            delay: timedelta | None = None) -> None:
+            delay: timedelta | None = None, buttons: list[list[dict]] | None = None) -> None:
+        """buttons: a layout already in Button.to_json() form (see _reminder_buttons), in place of reply.buttons."""
+        if buttons is not None:
+            reply.buttons = [[Button.from_json(d) for d in row] for row in buttons] if self.bulk is None else []
         if self.bulk is None:
             outbox.enqueue(self.session, person_id, reply, self.now, priority=priority, dedupe_key=dedupe_key,
                            delay=delay)
         else:
-            self.bulk.rows.append(outbox.values(person_id, reply, self.now, priority=priority,
-                                                dedupe_key=dedupe_key, delay=delay))
+            row = outbox.values(person_id, reply, self.now, priority=priority, dedupe_key=dedupe_key, delay=delay)
+            if buttons is not None:
+                row["buttons"] = buttons
+            self.bulk.rows.append(row)
         if dedupe_key:
             self.keys.add(dedupe_key)
 
@@ -482,16 +493,41 @@ async def _fire_remind(f: Fire, item: DueItem, case: Case | None) -> None:
     due = datetime.fromisoformat(p["due"])
     if f.now >= due:
         return _skip(item)  # a reminder after the deadline is no reminder: the ladder has taken over
-    buttons = [*_act_row(case), snooze_row(case.id)]
     to_staff(f, case.assignee_id, Reply("timekeeping/remind", {
-        "case": await brief(f.session, case, f.buildings), "clock": p.get("clock"),
-        "due": due, "left": _left(due - f.now)}, buttons=buttons), case)
+        "case": await brief(f.session, case, f.buildings, deadlines=False), "clock": p.get("clock"),
+        "due": due, "left": _left(due - f.now)}), case, buttons=_reminder_buttons(case))
 
 
 def _act_row(case: Case) -> list[list[Button]]:
     from bot.services import cases
 
     return cases.worker_buttons(case)[:2]
+
+
+class _Layout:
+    """A reminder's buttons (the case's first two action rows, then snooze) as serialised for the outbox, made once
+    per case state from the real buttons of a stand-in case whose id is a marker; a firing puts its case's id in."""
+
+    MARK = "\x00case\x00"
+    __slots__ = ("state", "id")
+
+    def __init__(self, state: str) -> None:
+        self.state, self.id = state, self.MARK
+
+
+_LAYOUTS: dict[str, list[list[tuple[dict, str | None]]]] = {}
+
+
+def _reminder_buttons(case: Case) -> list[list[dict]]:
+    """[*_act_row(case), snooze_row(case.id)] in Button.to_json() form: the same buttons without building and
+    serialising seven Button objects for each of a thousand reminders."""
+    layout = _LAYOUTS.get(case.state)
+    if layout is None:
+        stand_in = _Layout(case.state)
+        layout = _LAYOUTS[case.state] = [
+            [(b.to_json(), b.data) for b in row] for row in [*_act_row(stand_in), snooze_row(stand_in.id)]]
+    cid, mark = str(case.id), _Layout.MARK
+    return [[{**d, "data": data.replace(mark, cid)} if data else d for d, data in row] for row in layout]
 
 
 def _left(d: timedelta) -> dict:
@@ -776,7 +812,7 @@ _CLAIM_COLS = (_DUE.c.id, _DUE.c.kind, _DUE.c.case_id, _DUE.c.person_id, _DUE.c.
 # a row of these, not the whole record (the text of the parse, the update stamps) decoded for nothing
 _CASE_KEYS = ("id", "community_id", "grid_id", "building_id", "unit", "category", "urgent", "colour", "state", "text",
               "reporter_id", "assignee_id", "department_id", "accept_due_at", "resolve_due_at", "resolved_at",
-              "closed_at", "rating", "resolution_note", "created_at")
+              "closed_at", "rating", "resolution_note")
 _CASE_COLS = tuple(_CASE.c[k] for k in _CASE_KEYS)
 # copied out of the result row into plain slots: a Row's attribute lookup costs ten times a slot's, and a firing
 # reads a case twenty-odd times
@@ -784,9 +820,12 @@ _CaseRow = make_dataclass("_CaseRow", _CASE_KEYS, slots=True, eq=False)
 
 
 def _among(conn: Any, col: Any, ids: list[int]) -> Any:
-    """col IN ids; on PostgreSQL `= ANY(array)`: one parameter, not a thousand to bind and plan."""
+    """col IN ids as one parameter, not a thousand to render, bind and plan: on PostgreSQL `= ANY(array)`, on
+    SQLite `IN (SELECT value FROM json_each(json array))`."""
     if conn.dialect.name == "postgresql":
         return col == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    if conn.dialect.name == "sqlite":
+        return col.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(ids)))))
     return col.in_(ids)
 
 
@@ -807,21 +846,28 @@ async def _sweep_batch(app: "App", limit: int, now: datetime, isolate: bool) -> 
     t = _time.perf_counter()
     async with app.sessionmaker() as s, s.begin():
         conn = await s.connection()
+        due = (_DUE.c.state == "pending") & (_DUE.c.due_at <= now)
+        # items of no case (digests: a few a day) first, then the items of cases, each read with its case in the
+        # same query and both rows locked: an item whose case someone is changing right now is skipped (neither
+        # row is claimed), not waited for; a sweep never waits on a person's transaction (which may be waiting
+        # on these very items), so the two cannot deadlock
         claimed = [_Item(r) for r in await conn.execute(
-            select(*_CLAIM_COLS).where(_DUE.c.state == "pending", _DUE.c.due_at <= now)
+            select(*_CLAIM_COLS).where(due, _DUE.c.case_id.is_(None))
             .order_by(_DUE.c.due_at, _DUE.c.id).limit(limit).with_for_update(skip_locked=True))]
+        rows: dict[int, Any] = {}
+        if len(claimed) < limit:
+            width = len(_CLAIM_COLS)
+            for r in await conn.execute(
+                    select(*_CLAIM_COLS, *_CASE_COLS).join_from(_DUE, _CASE, _CASE.c.id == _DUE.c.case_id).where(due)
+                    .order_by(_DUE.c.due_at, _DUE.c.id).limit(limit - len(claimed))
+                    .with_for_update(skip_locked=True, of=(_DUE, _CASE))):
+                claimed.append(_Item(r[:width]))
+                if r[2] not in rows:
+                    rows[r[2]] = _CaseRow(*r[width:])
         st.claimed = len(claimed)
         if not claimed:
             return st
         t = st.lap("claim", t)
-        case_ids = sorted({i.case_id for i in claimed if i.case_id})
-        rows: dict[int, Any] = {}
-        if case_ids:
-            # a case someone is changing right now is skipped, not waited for: a sweep never waits on a person's
-            # transaction (which may be waiting on these very items), so the two cannot deadlock
-            rows = {r[0]: _CaseRow(*r) for r in await conn.execute(
-                select(*_CASE_COLS).where(_among(conn, _CASE.c.id, case_ids)).order_by(_CASE.c.id)
-                .with_for_update(skip_locked=True))}
         heavy_cases = {i.case_id for i in claimed if i.case_id in rows and (isolate or _needs_orm(i, rows[i.case_id]))}
         heavy_ids = [i.id for i in claimed if (i.case_id in heavy_cases if i.case_id else isolate or _needs_orm(i, None))]
         orm_items: dict[int, DueItem] = {}
