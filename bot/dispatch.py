@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from bot.core import Button, Incoming, Rendered, Reply
-from models import ChatIdentity, ConversationState, Person
+from bot.db import adopt
+from models import ChatIdentity, ConversationState, Person, RoleAssignment
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -25,6 +25,29 @@ if TYPE_CHECKING:
 log = logging.getLogger("gridbot.dispatch")
 SEEN_RESOLUTION = timedelta(minutes=5)
 Handler = Callable[["Ctx"], Awaitable[Reply | list[Reply] | None]]
+
+
+def _identity_query():
+    """identity ⟕ person ⟕ roles ⟕ conversation state for one chat, and where each table's columns sit in a row."""
+    ci, p, r, st = (m.__table__ for m in (ChatIdentity, Person, RoleAssignment, ConversationState))
+    cols, spans = [], {}
+    for name, t in (("ident", ci), ("person", p), ("role", r), ("state", st)):
+        spans[name] = [(len(cols) + i, c) for i, c in enumerate(t.c)]
+        cols.extend(t.c)
+    q = (select(*cols)
+         .select_from(ci.outerjoin(p, p.c.id == ci.c.person_id)
+                      .outerjoin(r, and_(r.c.person_id == p.c.id))
+                      .outerjoin(st, st.c.identity_id == ci.c.id))
+         .where(ci.c.platform == bindparam("platform"), ci.c.chat_id == bindparam("chat_id"))
+         .order_by(r.c.id))
+    return q, spans
+
+
+_IDENTITY_Q, _SPANS = _identity_query()
+_IDENT_COLS, _PERSON_COLS, _ROLE_COLS, _STATE_COLS = (_SPANS[k] for k in ("ident", "person", "role", "state"))
+_PERSON_ID = next(i for i, c in _PERSON_COLS if c.key == "id")
+_ROLE_ID = next(i for i, c in _ROLE_COLS if c.key == "id")
+_STATE_ID = next(i for i, c in _STATE_COLS if c.key == "id")
 
 
 class Refused(Exception):
@@ -229,12 +252,7 @@ class Dispatcher:
         toast: str | None = None
         async with app.sessionmaker() as session:
             await session.begin()
-            identity, person = await self._identity(session, inc, now)
-            state = await session.scalar(
-                select(ConversationState).where(ConversationState.identity_id == identity.id)
-            )
-            if state is None:  # added to the session only when a step is set (see Ctx.set_step)
-                state = ConversationState(identity_id=identity.id, step=None, data={})
+            identity, person, state = await self._identity(session, inc, now)
             locale = pick_locale(person, identity, app.settings.default_locale)
             ctx = Ctx(app=app, session=session, incoming=inc, identity=identity, person=person,
                       state=state, now=now, locale=locale)
@@ -265,28 +283,36 @@ class Dispatcher:
         app.wake_outbox()
         return Outcome(toast=toast, sent=len(replies))
 
-    async def _identity(self, session: AsyncSession, inc: Incoming, now: datetime) -> tuple[ChatIdentity, Person | None]:
-        """The chat's identity and its person (with roles) in one query; the identity is created on first contact."""
-        row = (await session.execute(
-            select(ChatIdentity, Person).outerjoin(Person, Person.id == ChatIdentity.person_id)
-            .where(ChatIdentity.platform == inc.platform, ChatIdentity.chat_id == inc.chat_id)
-            .options(joinedload(Person.roles))
-        )).unique().first()
-        if row is None:
+    async def _identity(self, session: AsyncSession, inc: Incoming,
+                        now: datetime) -> tuple[ChatIdentity, Person | None, ConversationState]:
+        """The chat's identity, its person with roles, and its pending step: one Core statement (a row per role),
+        adopted into the session as ORM objects. The identity is created on first contact."""
+        rows = (await session.execute(_IDENTITY_Q, {"platform": inc.platform, "chat_id": inc.chat_id})).all()
+        if not rows:
             ident = ChatIdentity(platform=inc.platform, chat_id=inc.chat_id, language_code=inc.language_code,
                                  display_name=(inc.display_name or "")[:200], last_seen_at=now, created_at=now)
             session.add(ident)
             await session.flush()
-            return ident, None
-        ident, person = row
+            return ident, None, ConversationState(identity_id=ident.id, step=None, data={})
+        first = rows[0]
+        ident = adopt(session, ChatIdentity, {c.key: first[i] for i, c in _IDENT_COLS})
+        person = None
+        if first[_PERSON_ID] is not None:
+            roles = [adopt(session, RoleAssignment, {c.key: r[i] for i, c in _ROLE_COLS})
+                     for r in rows if r[_ROLE_ID] is not None]
+            person = adopt(session, Person, {c.key: first[i] for i, c in _PERSON_COLS}, roles=roles)
+        if first[_STATE_ID] is not None:
+            state = adopt(session, ConversationState, {c.key: first[i] for i, c in _STATE_COLS})
+        else:  # added to the session only when a step is set (see Ctx.set_step)
+            state = ConversationState(identity_id=ident.id, step=None, data={})
         if now - ident.last_seen_at > SEEN_RESOLUTION:  # a write per event would cost more than it tells
             ident.last_seen_at = now
         if not ident.reachable:  # they wrote again: a block is over
-                ident.reachable = True
-                ident.blocked_at = None
+            ident.reachable = True
+            ident.blocked_at = None
         if inc.language_code and inc.language_code != ident.language_code:
             ident.language_code = inc.language_code
-        return ident, person
+        return ident, person, state
 
     async def _route(self, ctx: Ctx) -> Reply | list[Reply] | None:
         inc, r = ctx.incoming, self.router

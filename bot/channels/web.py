@@ -85,8 +85,8 @@ class WebChannel:
         return SentRef(self.platform, chat_id, str(m.id))
 
     async def edit(self, chat_id: str, message_id: str, message: Rendered) -> None:
-        for m in self.messages.get(chat_id, []):
-            if str(m.id) == str(message_id):
+        for m in reversed(self.messages.get(chat_id, [])):  # the newest first: buttons are pressed on recent ones
+            if m.id == message_id or str(m.id) == message_id:
                 m.text = message.text
                 m.buttons = [[{"text": t, "data": d, "url": u} for t, d, u in row] for row in message.buttons]
                 m.version = next(self._versions)

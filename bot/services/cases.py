@@ -5,14 +5,17 @@ append-only CaseEvent, and tells the other parties through the outbox, all in th
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, bindparam, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core import Button, Photo, Reply
+from bot.db import adopt
 from bot.dispatch import Refused
 from bot.services import outbox, routing, timekeeping
 from bot.services.orgcache import org
@@ -43,8 +46,16 @@ def can(case: Case, action: str) -> bool:
     return case.state in TRANSITIONS[action][0]
 
 
+_CASE = Case.__table__
+_EVENT_INSERT = CaseEvent.__table__.insert()
+_CASE_BY_ID = select(_CASE).where(_CASE.c.id == bindparam("id"))
+_CASE_FOR_UPDATE = _CASE_BY_ID.with_for_update()
+_CASE_UPDATE = _CASE.update().where(_CASE.c.id == bindparam("case_pk"))  # SET: the columns given (cached per set)
+
+
 def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, now: datetime,
           note: str | None = None, **data: Any) -> CaseEvent:
+    """The ORM form of transition(), for callers holding only a sync hook. Same checks, same event."""
     allowed, to = TRANSITIONS[action]
     if case.state not in allowed:
         raise Refused("cases/illegal_transition", case_id=case.id, state=case.state, action=action)
@@ -57,14 +68,33 @@ def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, 
     return ev
 
 
+async def save(session: AsyncSession, case: Case, **values: Any) -> None:
+    """Write these columns of the case now, with one Core UPDATE, and keep the object in step (not dirty)."""
+    await session.execute(_CASE_UPDATE, {"case_pk": case.id, **values})
+    for k, v in values.items():
+        set_committed_value(case, k, v)
+
+
+async def transition(session: AsyncSession, case: Case, action: str, actor_id: int | None, now: datetime,
+                     note: str | None = None, changes: dict[str, Any] | None = None, **data: Any) -> None:
+    """Move the case by TRANSITIONS (or refuse), record the append-only event, and write the new state with
+    whatever else changes with it (`changes`), in the caller's transaction."""
+    allowed, to = TRANSITIONS[action]
+    if case.state not in allowed:
+        raise Refused("cases/illegal_transition", case_id=case.id, state=case.state, action=action)
+    await session.execute(_EVENT_INSERT, {"case_id": case.id, "at": now, "actor_id": actor_id, "kind": action,
+                                          "from_state": case.state, "to_state": to, "note": note, "data": data})
+    await save(session, case, state=to, updated_at=now, **(changes or {}))
+    timekeeping.on_case_event(session, case, action, now)  # (re)plan reminders, deadlines, follow-ups
+
+
 async def load_for_update(session: AsyncSession, case_id: int) -> Case:
-    """The case row, locked for this transaction on PostgreSQL, so two presses cannot both pass the state check."""
-    # populate_existing: another transaction may have changed it before we took the lock
-    case = await session.scalar(select(Case).where(Case.id == case_id).with_for_update()
-                                .execution_options(populate_existing=True))
-    if case is None:
+    """The case row, locked for this transaction on PostgreSQL, so two presses cannot both pass the state check.
+    Read fresh even when the session holds it (another transaction may have changed it before we took the lock)."""
+    row = (await session.execute(_CASE_FOR_UPDATE, {"id": case_id})).mappings().first()
+    if row is None:
         raise Refused("cases/not_found", case_id=case_id)
-    return case
+    return adopt(session, Case, dict(row))
 
 
 # -- rights ---------------------------------------------------------------------
@@ -112,13 +142,46 @@ async def can_view(session: AsyncSession, person: Person | None, case: Case) -> 
 
 
 # -- views ------------------------------------------------------------------------
-async def _extras(session: AsyncSession, case: Case) -> tuple[list[CasePhoto], list[int]]:
-    """A case's photos and followers, read once a transaction (forget() after adding either)."""
+_PHOTO = CasePhoto.__table__
+_FOLLOWER = CaseFollower.__table__
+# photos and followers of a case in one statement: (kind, id, platform, file_ref, stage)
+_EXTRAS_Q = union_all(
+    select(literal("p"), _PHOTO.c.id, _PHOTO.c.platform, _PHOTO.c.file_ref, _PHOTO.c.stage)
+    .where(_PHOTO.c.case_id == bindparam("id")),
+    select(literal("f"), _FOLLOWER.c.person_id, literal(None), literal(None), literal(None))
+    .where(_FOLLOWER.c.case_id == bindparam("id")),
+)
+_PERSON = Person.__table__
+_ROLE = RoleAssignment.__table__
+# people with their active roles (a row per role; role columns empty for someone with none)
+_PEOPLE_Q = (select(_PERSON.c.id, _PERSON.c.name, _PERSON.c.phone, _PERSON.c.unit, _PERSON.c.room, _ROLE)
+             .select_from(_PERSON.outerjoin(_ROLE, and_(_ROLE.c.person_id == _PERSON.c.id, _ROLE.c.active.is_(True))))
+             .where(_PERSON.c.id.in_(bindparam("ids", expanding=True))))
+_ROLE_AT = len(_PEOPLE_Q.selected_columns) - len(_ROLE.c)
+RoleRow = namedtuple("RoleRow", [c.key for c in _ROLE.c])  # reads like a RoleAssignment (r.role, r.grid_id …)
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    platform: str
+    file_ref: str
+    stage: str
+
+
+async def _extras(session: AsyncSession, case: Case) -> tuple[list[PhotoRow], list[int]]:
+    """A case's photos (with .platform, .file_ref, .stage) and followers, read once a transaction (forget() after
+    adding either). The session is flushed first: a photo or follower added as an ORM object counts."""
     memo = session.info.setdefault("case_extras", {})
     if case.id not in memo:
-        photos = list(await session.scalars(select(CasePhoto).where(CasePhoto.case_id == case.id).order_by(CasePhoto.id)))
-        followers = list(await session.scalars(select(CaseFollower.person_id).where(CaseFollower.case_id == case.id)))
-        memo[case.id] = (photos, followers)
+        if session.new:
+            await session.flush()
+        photos, followers = [], []
+        for kind, i, platform, ref, stage in (await session.execute(_EXTRAS_Q, {"id": case.id})).all():
+            if kind == "p":
+                photos.append((i, PhotoRow(platform, ref, stage)))
+            else:
+                followers.append(i)
+        memo[case.id] = ([p for _, p in sorted(photos, key=lambda x: x[0])], followers)
     return memo[case.id]
 
 
@@ -126,15 +189,42 @@ def forget(session: AsyncSession, case_id: int) -> None:
     session.info.get("case_extras", {}).pop(case_id, None)
 
 
-async def view(session: AsyncSession, case: Case, viewer: Person | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PersonBrief:
+    """What a case view shows of a person, and their active roles as read now (they decide what they may see)."""
+    id: int
+    name: str
+    phone: str | None
+    unit: str | None
+    room: str | None
+    roles: tuple
+
+
+async def people(session: AsyncSession, ids) -> dict[int, PersonBrief]:
+    """These people (name, phone, unit, room, active roles), read once a transaction, in one statement."""
+    memo = session.info.setdefault("case_people", {})
+    missing = {i for i in ids if i is not None and i not in memo}
+    if missing:
+        found: dict[int, tuple[Any, list]] = {}
+        for row in (await session.execute(_PEOPLE_Q, {"ids": sorted(missing)})).all():
+            roles = found.setdefault(row[0], (row, []))[1]
+            if row[_ROLE_AT] is not None:
+                roles.append(RoleRow(*row[_ROLE_AT:]))
+        for pid, (row, roles) in found.items():
+            memo[pid] = PersonBrief(row.id, row.name, row.phone, row.unit, row.room, tuple(roles))
+    return memo
+
+
+async def view(session: AsyncSession, case: Case, viewer: Person | PersonBrief | None) -> dict[str, Any]:
     """Template context for a case. The resident's name, address and phone only for whoever handles it."""
     cache = org(session)
     b = await cache.building(session, case.building_id)
     g = await cache.grid(session, case.grid_id)
     dep = await cache.department(session, case.department_id)
-    assignee = await session.get(Person, case.assignee_id) if case.assignee_id else None
     handles = viewer is not None and (viewer.id == case.assignee_id or (
         await _supervises(session, viewer, case)))
+    names = await people(session, (case.assignee_id, case.reporter_id))
+    assignee = names.get(case.assignee_id) if case.assignee_id else None
     photos, followers = await _extras(session, case)
     ctx: dict[str, Any] = {
         "id": case.id, "category": case.category, "colour": case.colour, "urgent": case.urgent, "state": case.state,
@@ -144,20 +234,20 @@ async def view(session: AsyncSession, case: Case, viewer: Person | None) -> dict
         "assignee": assignee.name if assignee else None, "accept_due_at": case.accept_due_at,
         "resolve_due_at": case.resolve_due_at, "created_at": case.created_at, "resolved_at": case.resolved_at,
         "resolution_note": case.resolution_note, "rating": case.rating, "reopen_count": case.reopen_count,
-        "photos": len([p for p in photos if p.stage == "report"]),
-        "resolution_photos": len([p for p in photos if p.stage == "resolution"]),
+        "photos": sum(1 for p in photos if p.stage == "report"),
+        "resolution_photos": sum(1 for p in photos if p.stage == "resolution"),
         "followers": len(followers), "has_location": case.latitude is not None, "handles": handles,
         "latitude": case.latitude, "longitude": case.longitude, "route_reason": case.route_reason,
         "supervised": case.supervised, "escalation_level": case.escalation_level,
     }
     if handles:
-        reporter = await session.get(Person, case.reporter_id)
+        reporter = names[case.reporter_id]
         ctx["reporter"] = {"name": reporter.name, "phone": reporter.phone or "", "unit": reporter.unit,
                            "room": reporter.room}
     return ctx
 
 
-def first_photo(photos: list[CasePhoto], stage: str) -> Photo | None:
+def first_photo(photos: list[PhotoRow], stage: str) -> Photo | None:
     for p in photos:
         if p.stage == stage:
             return Photo(p.platform, p.file_ref)
@@ -191,14 +281,18 @@ async def parties(session: AsyncSession, case: Case) -> list[int]:
 
 async def tell_residents(session: AsyncSession, case: Case, event: str, now: datetime, actor_id: int | None,
                          buttons: list[list[Button]] | None = None, **extra: Any) -> None:
-    for pid in await parties(session, case):
-        if pid == actor_id:
-            continue
-        person = await session.get(Person, pid)
+    """The reporter and followers hear of the change (not the one who made it): one outbox INSERT for all."""
+    pids = [pid for pid in await parties(session, case) if pid != actor_id]
+    if not pids:
+        return
+    who = await people(session, pids + [case.assignee_id, case.reporter_id])  # one read for every view below
+    rows = []
+    for pid in pids:
         own = pid == case.reporter_id
-        outbox.enqueue(session, pid, Reply(f"cases/{event}", {"case": await view(session, case, person), "own": own,
-                                                              **extra},
-                                           buttons=(buttons or []) if own else []), now)
+        rows.append(outbox.values(pid, Reply(f"cases/{event}", {"case": await view(session, case, who[pid]),
+                                                                "own": own, **extra},
+                                             buttons=(buttons or []) if own else []), now))
+    await outbox.insert_many(session, rows)
 
 
 async def tell_assignee(session: AsyncSession, case: Case, now: datetime, template: str = "cases/assigned",
@@ -286,10 +380,10 @@ async def accept(session: AsyncSession, case_id: int, actor: Person, now: dateti
     await require_handler(session, actor, case)
     if case.state == "accepted" and case.assignee_id == actor.id:
         raise Refused("cases/already_accepted", case_id=case.id)
-    _move(session, case, "accept", actor.id, now)
-    case.assignee_id = actor.id if active_roles(actor) & {"grid_worker", "grid_leader", "dept_handler",
-                                                         "building_leader"} else case.assignee_id
-    case.accepted_at = case.accepted_at or now
+    takes = active_roles(actor) & {"grid_worker", "grid_leader", "dept_handler", "building_leader"}
+    await transition(session, case, "accept", actor.id, now,
+                     changes={"assignee_id": actor.id if takes else case.assignee_id,
+                          "accepted_at": case.accepted_at or now})
     await tell_residents(session, case, "accepted", now, actor.id, assignee=actor.name)
     return case
 

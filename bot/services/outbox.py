@@ -69,6 +69,28 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+_PLANS: dict[tuple[str, tuple[str, ...]], tuple[Any, list[str], list[tuple]]] = {}
+
+
+def _insert_plan(dialect, keys: tuple[str, ...]) -> tuple[Any, list[str], list[tuple]]:
+    """The compiled INSERT for rows with these keys, its parameter names and how to convert each: made once."""
+    plan = _PLANS.get((dialect.name, keys))
+    if plan is None:
+        table = Outbox.__table__
+        compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
+        names = compiled.positiontup if compiled.positional else list(compiled.binds)
+        getters = []
+        for name in names:
+            col = table.c[name]
+            if name not in keys and not (col.default is not None and col.default.is_scalar):
+                raise ValueError(f"outbox.insert_many: no value for {name}")
+            proc = col.type.dialect_impl(dialect).bind_processor(dialect)
+            getters.append((name, name not in keys, col.default.arg if col.default is not None else None, proc,
+                            isinstance(col.type, UTCDateTime)))
+        plan = _PLANS[(dialect.name, keys)] = (compiled, names, getters)
+    return plan
+
+
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Rows made by values() (all with the same keys), written in the caller's transaction as one INSERT run as a
     single executemany at the driver. Each value goes through its column's own bind processor, as SQLAlchemy would
@@ -79,20 +101,12 @@ async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None
     conn = await session.connection()
     dialect = conn.dialect
     table = Outbox.__table__
-    compiled = table.insert().compile(dialect=dialect, column_keys=list(rows[0]))
-    names = compiled.positiontup if compiled.positional else list(compiled.binds)
-    getters = []
-    for name in names:
-        col = table.c[name]
-        if name not in rows[0] and not (col.default is not None and col.default.is_scalar):
-            raise ValueError(f"outbox.insert_many: no value for {name}")
-        proc = col.type.dialect_impl(dialect).bind_processor(dialect)
-        getters.append((name, name not in rows[0], col.default.arg if col.default is not None else None, proc,
-                        isinstance(col.type, UTCDateTime), {}))
+    compiled, names, getters = _insert_plan(dialect, tuple(rows[0]))
     params = []
+    memos: list[dict] = [{} for _ in getters]  # per call: a batch's repeated values are converted once
     for r in rows:
         out = []
-        for name, defaulted, default, proc, dt, memo in getters:
+        for (name, defaulted, default, proc, dt), memo in zip(getters, memos):
             v = default if defaulted else r[name]
             if proc is not None:
                 # a repeated datetime (the batch's now) and None (no photo) are converted once
