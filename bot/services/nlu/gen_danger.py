@@ -70,6 +70,31 @@ Z_MED = ["老人说胸口闷得厉害", "孩子发高烧抽筋了", "我爸突�
          "热水器开着人就头晕恶心", "孩子误吃了药", "孩子被烫伤了一大片"]
 Z_HEIGHT = ["孩子坐在窗台外面晃腿", "小孩爬到阳台护栏外面了", "有人站在楼顶边上好像要跳", "小孩在楼顶边上玩",
             "一个人坐在天台边上哭", "孩子趴在窗户外面没大人"]
+# More indirect emergencies, each with its category.
+Z_MORE = [("safety_hazard", t) for t in [
+    "走廊里一股煤气味，挨家敲门都说不是自己家的", "楼道里烟雾缭绕，不像是有人抽烟", "电线杆上的线一直在打火花",
+    "电箱那边啪啪响还闪光", "充电的电瓶鼓起来了还在冒白气", "楼下那辆电动车电瓶嗞嗞响，往外冒烟",
+    "插排烧黑了，屋里全是焦味", "空调插头那里冒烟了，闻着很呛", "地下车库有股浓烈的汽油味，越来越重",
+    "隔壁门缝里往外飘烟，家里好像没人", "对面楼有扇窗户里面红红的，还有烟", "闻到一股焦味，好像是哪家锅烧干了，敲门没人",
+    "一家人烧炭取暖，都说头晕想吐", "楼下商铺的招牌被风吹得一晃一晃，下面全是人", "外墙上的空调架锈断了，外机吊在半空",
+    "台风把楼顶的铁皮掀起来了，随时会飞下来", "大风把电线吹断了，线头掉在人行道上还在滋滋响",
+    "楼顶的广告牌快被刮下来了，底下就是学校门口"]] + [("care", t) for t in [
+    "楼梯上趴着一个人，拍他也不醒", "小区长椅上有个老人歪着，怎么叫都不答", "楼下有个人躺在地上，旁边有个摔碎的酒瓶，叫不醒",
+    "电梯口坐着个老太太，问她家在哪说不清楚", "有个老爷爷在路口转来转去，说不出自己住哪", "楼上老人摔倒了，喊我们帮忙，可是门锁着进不去",
+    "对门阿姨说喘不过气，嘴唇都紫了", "我爸吃着饭突然说不出话，手也抬不起来", "隔壁小孩一直哭，一整天都没见大人",
+    "楼上独居的老人，好几天没见下楼买菜了，窗户也一直关着", "对门大爷平时天天在楼下下棋，这几天都没见着，门也敲不开",
+    "楼下王阿姨的报纸和牛奶在门口堆了好几天", "一个人住的老太太电话一直没人接，她平时都接的",
+    "我女儿放学没到家，学校说四点就走了", "孩子在广场上玩，一转身就不见了", "我奶奶有点糊涂，中午出门到现在还没回来",
+    "一个三四岁的小孩在马路边自己走，没看到大人", "有个孩子一个人在池塘边，旁边没大人",
+    "有个年轻人站在楼顶边上，好像情绪不对", "一个女的坐在天台护栏上哭", "对面楼有个小孩站在窗台上，窗户是开着的",
+    "小孩被锁在车里，车停在太阳底下", "老人把自己反锁在屋里，敲门不应，里面有声音"]] + [("facilities", t) for t in [
+    "电梯停在两层中间，里面的人在拍门", "电梯门卡住了，我儿子在里面出不来", "电梯突然往下一沉就不动了，我们还在里面",
+    "3号楼电梯困住了，里面有个孕妇", "电梯门夹住了老人的手"]] + [("public_order", t) for t in [
+    "有个男的拿着刀在楼下吼，说要砍人", "楼上那家男的又在打老婆，喊救命", "两伙人在门口拿着棍子对峙",
+    "有人正在砸我家门，说要进来", "有人拿着菜刀追着人跑", "一个醉汉拿啤酒瓶砸人，有人头上流血了",
+    "有人从阳台爬进了邻居家，邻居出差不在", "有个人在撬隔壁的门，已经撬了好几分钟"]] + [("water", t) for t in [
+    "水顺着墙流进了电表箱", "楼道的水漫到了配电箱下面", "水从楼上灌下来，插座都泡水了", "地下室水越来越深，电箱快淹了",
+    "水从吊顶灯里往下滴，灯还开着", "邻居家没人，门缝底下一直往外冒水"]]
 Z_OPEN = ["", "", "", "", "快来人！", "紧急！", "你好，", "急！", "求助，", "网格员，", "快，", "救命，", "不好了，"]
 Z_CLOSE = ["", "", "", "", "", "快来人", "快点来", "怎么办啊", "已经打119了", "已经打了120", "谁能来一下", "快来看看",
            "！！", "，急", "，吓死了", "，现在还在", "，怎么办"]
@@ -99,22 +124,42 @@ E_MISSING = ["my son hasn't come home from school and it's dark", "my {k} wander
              "my mum has dementia and she's been gone since this morning", "my {k} is missing", "we've lost my {k} in the park",
              "a little boy is walking alone by the pond with no adults", "my dad went out hours ago and isn't answering his phone",
              "a small child is wandering alone near the main road"]
-E_TRAP = ["the lift is stuck between floors with {w} inside", "{w} is trapped in the elevator", "we're stuck in the lift and the alarm doesn't work",
-          "the elevator stopped between floors, {w} is inside", "my kid is locked in the car and it's hot",
-          "{w} is locked in the bathroom and can't get out", "the lift dropped and stopped, {w} is inside"]
+E_TRAP = [("facilities", "the lift is stuck between floors with {w} inside"), ("facilities", "{w} is trapped in the elevator"),
+          ("facilities", "we're stuck in the lift and the alarm doesn't work"), ("facilities", "the elevator stopped between floors, {w} is inside"),
+          ("facilities", "the lift dropped and stopped, {w} is inside"), ("facilities", "the lift doors won't open and {w} is inside banging"),
+          ("facilities", "{w} has been shut in the lift for twenty minutes"), ("facilities", "the elevator is jammed on floor 6 with {w} in it"),
+          ("care", "my kid is locked in the car and it's hot"), ("care", "{w} is locked in the bathroom and can't get out"),
+          ("care", "{w} is locked on the balcony and it's freezing"), ("care", "a toddler locked himself in a car in the sun")]
 E_WATER = ["water is pouring through my ceiling onto the light", "a burst main is flooding the stairwell",
            "water is coming through the ceiling next to the fuse box", "the ground floor flats are flooding",
            "water is running down the wall into the sockets", "a pipe burst and water is gushing everywhere",
            "sewage is flooding into the flat", "water is reaching the electrics in the basement",
-           "water is dripping out of the light fitting and it's still on", "the car park is flooding and water is pouring in"]
-E_OTHER = ["a live wire is hanging over the footpath", "a power line is down across the road", "a cable is down in a puddle and sparking",
-           "a big chunk of concrete is about to fall off the balcony", "scaffolding is swaying over the school gate",
-           "an air conditioner unit is hanging loose over the entrance", "a window pane is about to fall onto the path",
-           "someone is breaking into the flat next door", "a man with a knife is chasing people", "there's a fight and someone is bleeding",
-           "a guy is kicking in my neighbour's door", "I can hear a woman screaming for help upstairs", "someone is in my flat right now",
-           "a dog just bit a child", "a loose dog is attacking people", "a stray dog bit a delivery rider and he's bleeding",
-           "a toddler is on the balcony railing", "someone is standing on the roof edge", "an old man doesn't know where he lives and is wandering in his pyjamas",
-           "a kid fell into an open manhole", "my dad's speech is slurred and his face is drooping", "the whole family has headaches and feels sick, could be carbon monoxide"]
+           "water is dripping out of the light fitting and it's still on", "the car park is flooding and water is pouring in",
+           "the meter cupboard is full of water and buzzing", "water is running into the electric box on the landing",
+           "the basement is filling up and the switch room is next", "water keeps pouring out from under the door of an empty flat"]
+E_OTHER = [("safety_hazard", "a live wire is hanging over the footpath"), ("safety_hazard", "a power line is down across the road"),
+           ("safety_hazard", "a cable is down in a puddle and sparking"), ("safety_hazard", "a big chunk of concrete is about to fall off the balcony"),
+           ("safety_hazard", "scaffolding is swaying over the school gate"), ("safety_hazard", "an air conditioner unit is hanging loose over the entrance"),
+           ("safety_hazard", "a window pane is about to fall onto the path"), ("safety_hazard", "wires on the pole are throwing sparks onto the pavement"),
+           ("safety_hazard", "a billboard is flapping loose above the bus stop, people are standing under it"),
+           ("safety_hazard", "the wind ripped a cable down and it's lying across the path, still live"),
+           ("safety_hazard", "a shop sign is dangling by one bolt over the pavement"),
+           ("public_order", "someone is breaking into the flat next door"), ("public_order", "a man with a knife is chasing people"),
+           ("public_order", "there's a fight and someone is bleeding"), ("public_order", "a guy is kicking in my neighbour's door"),
+           ("public_order", "I can hear a woman screaming for help upstairs"), ("public_order", "someone is in my flat right now"),
+           ("public_order", "a drunk man is waving a knife at the guard"), ("public_order", "a man is threatening his wife with a cleaver upstairs"),
+           ("public_order", "two men are beating someone up behind the bins"), ("public_order", "someone is smashing car windows in the garage right now"),
+           ("public_order", "a stranger is climbing up the drainpipe to a balcony"),
+           ("pets", "a dog just bit a child"), ("pets", "a loose dog is attacking people"), ("pets", "a stray dog bit a delivery rider and he's bleeding"),
+           ("care", "a toddler is on the balcony railing"), ("care", "someone is standing on the roof edge"),
+           ("care", "an old man doesn't know where he lives and is wandering in his pyjamas"), ("care", "a kid fell into an open manhole"),
+           ("care", "my dad's speech is slurred and his face is drooping"), ("safety_hazard", "the whole family has headaches and feels sick, could be carbon monoxide"),
+           ("care", "a young woman is sitting on the rooftop ledge crying"), ("care", "a man has been sitting on the railing of the roof for ten minutes"),
+           ("care", "a little girl is hanging out of a third floor window"), ("care", "an old lady is sitting in the rain and can't tell us her address"),
+           ("care", "the old man next door is slumped in his chair and won't wake up"), ("care", "a boy fell off his bike and is lying still in the road"),
+           ("care", "my neighbour is shaking and can't talk properly"), ("care", "granddad went out for a walk hours ago and hasn't come back, he gets confused"),
+           ("care", "we can't find our four year old, he was on the slide a minute ago"), ("care", "nobody has heard from the lady in 402 for days, her door is locked"),
+           ("care", "an elderly man has been lying by the bins for a while, not moving")]
 E_OPEN = ["", "", "", "please help, ", "urgent: ", "help! ", "hi, ", "quick, ", "emergency - "]
 E_CLOSE = ["", "", "", " please come now", " please send someone", "!", " right now", " what do I do", ", called 119 already", " hurry"]
 
@@ -146,6 +191,21 @@ N_ZH = [
     "之前电梯困过人，建议多检修", "去年有老人走丢过，建议装监控", "昨天的演习烟雾弹吓到孩子了",
     "我家孩子的玩具车冒烟了，坏了，哈哈", "孩子发烧了，去哪打疫苗", "楼道的烟感一直闪红灯，是不是没电了",
     "燃气灶打不着火", "热水器打不着火了", "燃气表没电了怎么换电池", "煤气罐去哪里换", "厨房抽油烟机坏了",
+    "燃气灶点不着火，找谁来修", "煤气灶老是打不着", "燃气费交错户号了怎么办", "这个月燃气费怎么这么贵", "天然气改造什么时候轮到我们楼",
+    "物业说下周三做消防演练，要不要参加", "消防演习的时候楼道里放了烟雾，别担心", "{s}的烟感报警器没电了，一直滴滴响",
+    "烟雾报警器装歪了，能来看看吗", "烟感一直闪红灯", "能不能每层配一个灭火器", "灭火器上落满了灰，还能用吗",
+    "要是半夜起火，我们楼的逃生通道在哪", "万一电梯关人了，打哪个电话", "假如有人晕倒了，社区有没有除颤仪",
+    "如果燃气泄漏，先关阀门还是先开窗", "万一孩子走丢了怎么办，小区有广播吗", "一旦停电，楼道应急灯能亮多久",
+    "上个月{s}着过一次火，现在没事了，就是墙还是黑的", "去年电梯困过人，后来修好了，现在还老晃", "之前有老人在这摔过，建议装个扶手",
+    "前天楼下有人晕倒，已经送医院了，建议小区配个急救箱", "昨天闻到过一点煤气味，燃气公司来查过了说没事",
+    "电梯上周关过人，修好了，还是不太放心", "电梯修好了，就是偶尔会晃一下", "电梯关门太快，差点夹到手",
+    "楼上烧菜的油烟飘进我家", "对门天天在楼道抽烟，烟味很大", "楼下烧烤店烟太大，熏得不敢开窗", "有人在楼道里烧香，烟味呛人",
+    "小区旁边工地在烧电焊，火花四溅，但是有围挡", "过年放烟花的垃圾没人扫", "孩子学校让交消防安全作业，社区有宣传册吗",
+    "我家老人一个人住，能不能装个紧急呼叫器", "独居老人家里能不能装个烟感", "想给老人报名防跌倒讲座",
+    "有只狗走丢了，谁家的", "邻居家的猫三天没回家了", "鹦鹉飞走了找不到了", "我的钥匙不见了，谁捡到了",
+    "我家水管有点滴水，不急", "水表井里一直有点积水", "楼顶水箱有点漏，不是很严重", "天花板有一块发黄，好像渗水了",
+    "老人腿脚不好，上下楼很费劲", "楼上老奶奶一个人住，挺孤单的", "我爸中风好几年了，想申请居家护理", "隔壁大爷有点老年痴呆，家里人白天都上班",
+    "急死了，孩子的疫苗还没约上", "吓死我了，楼下突然放了一串鞭炮", "热死了，楼道里的风扇坏了", "冷死了，暖气一点不热",
 ]
 N_EN = [
     "could we get smoke detectors {s}", "the fire extinguisher {s} looks expired", "when is the next fire drill?",
@@ -159,6 +219,15 @@ N_EN = [
     "old wiring in our block worries me", "maybe volunteers could phone the older folks who live on their own when it gets very hot",
     "there was a small fire last week, it's out now but the stairs are still dirty", "the gas stove won't light",
     "how do I pay the gas bill?", "the kids in the playground scream all day", "my neighbour's music is killing me",
+    "my gas bill is huge this month", "the gas company wants to inspect our meters, is that legit?", "what do we do if there's a gas leak at night?",
+    "what should we do if someone gets stuck in the lift?", "where do we go if there's a fire?", "the smoke detector {s} is mounted crooked",
+    "can we have a fire safety talk for the elderly", "could every floor get a fire extinguisher", "the fire drill was chaotic, nobody knew the route",
+    "there was a small fire in the bin room last month, all fine now", "the lift trapped someone last week, it's fixed but I'm still nervous",
+    "someone keeps smoking in the lift and the smell lingers", "the barbecue smoke from the restaurant comes into my flat",
+    "the gas hob won't light, who fixes that?", "my cat has gone missing, has anyone seen a grey tabby?", "lost my keys somewhere near the gate",
+    "my elderly neighbour lives alone and seems lonely", "my dad had a stroke years ago, can we get a home carer?",
+    "the welding sparks at the building site look scary but it's fenced off", "in case of a blackout does the lift have a backup?",
+    "a bit of water is pooling in the meter pit, not urgent", "killing me, the parcel locker is broken again",
 ]
 N_SPOT = ["楼道里", "楼下", "单元门口", "车库", "每层楼", "电梯间", "小区里", "花坛边", "in the stairwell", "on each floor",
           "by the lift", "in the garage"]
@@ -177,12 +246,56 @@ N_MUNDANE = ["快递一直没送到", "外卖一直没到", "网一直连不上"
 N_SHORT = ["在不在", "有人在吗", "在吗在吗", "人呢", "你们在不在", "管事的在不在", "喂，在不在", "网格员在不在"]
 
 
+# The same people and places as the emergencies, in calm situations: someone who needs looking after, a child on
+# their own doing homework, an animal that is a nuisance. Without these the urgency head learns that "一个人",
+# "小孩" or "老人" alone mean danger.
+K_WHO = ["隔壁的独居老人", "楼上一个人住的大爷", "对门的老奶奶", "楼下一个人住的阿姨", "我家老人", "邻居家的小孩", "一个孤寡老人",
+         "楼里的残疾大哥", "隔壁大爷", "我奶奶", "我爸", "楼上的空巢老人", "一个留守儿童", "502的老太太", "一楼的老两口"]
+K_CALM = ["腿脚不方便，下楼很吃力", "一个人住，挺孤单的", "家里就他一个人，白天没人陪", "想申请助餐服务", "希望有志愿者定期去看看",
+          "想办个老年卡", "耳朵有点背，打电话老听不清", "有点老年痴呆，家里人上班去了", "不会用智能手机，挂号很难",
+          "中风好几年了，想申请上门护理", "冬天家里冷，想问问有没有取暖补贴", "一个人在家写作业，父母晚上才回来",
+          "放学后没人接，在社区等家长", "买菜不方便，能不能有人帮忙带", "想找人陪着去医院复查", "行动不便，想申请一个轮椅",
+          "最近心情不太好，想找人聊聊", "一个人吃饭总是凑合", "眼睛不好，看不清电费单", "家里的灯泡坏了自己换不了"]
+K_ANIMAL = ["屋檐下有个马蜂窝越来越大", "楼道里有只野猫生了一窝小猫", "树上有个鸟窝，鸟屎掉一地", "小区里流浪狗越来越多",
+            "楼下有条狗天天叫", "绿化带里好像有蛇洞", "阳台上有鸽子做窝", "楼道里有只死老鼠"]
+# Everyday smells: a smell is a danger only when it is gas, burning or chemicals.
+K_SMELL_SRC = ["楼下水沟里", "垃圾站那边", "下水道", "楼道里", "隔壁火锅店", "楼下饭店", "卫生间地漏", "车库", "单元门口", "电梯里",
+               "隔壁装修的", "楼下烧烤摊", "化粪池", "对门家"]
+K_SMELL = ["有股臭味", "一股馊味", "一股油烟味", "有股牛油火锅味", "一股油漆味", "有股霉味", "一股尿骚味", "一股烟熏味",
+           "有股下水道的味道", "一股腥味", "有股怪味，像是什么东西坏了", "一股烂菜叶的味道", "有股甲醛味"]
+K_SMELL_TAIL = ["", "，熏得不敢开窗", "，好几天了", "，夏天更严重", "，能不能处理一下", "，太难闻了", "，谁来管管"]
+K_EN_WHO = ["the old lady next door", "my elderly neighbour", "the man upstairs who lives alone", "a kid in our block", "my grandad",
+            "the disabled man on the ground floor", "an old couple downstairs"]
+K_EN_CALM = ["could use some company", "needs help with shopping", "struggles with the stairs", "would like meals delivered",
+             "is lonely and would love a visitor", "can't use a smartphone to book the doctor", "needs a lift to the clinic next week",
+             "gets home from school before his parents", "is a bit forgetful these days", "wants to apply for a wheelchair"]
+
+
+def calm_rows(rng: random.Random, n: int) -> list[tuple[str, str]]:
+    """Calm reports about the people and animals emergencies are about: (text, category)."""
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.6:
+            out.append((rng.choice(["", "", "你好，", "请问，", "麻烦问下，"]) + rng.choice(K_WHO) + rng.choice(K_CALM), "care"))
+        elif r < 0.7:
+            out.append((rng.choice(K_SMELL_SRC) + rng.choice(K_SMELL) + rng.choice(K_SMELL_TAIL), "sanitation"))
+        elif r < 0.8:
+            out.append((rng.choice(K_ANIMAL) + rng.choice(["", "，能不能处理一下", "，谁来管管", "，好几天了"]), "pets"))
+        else:
+            out.append((f"{rng.choice(K_EN_WHO)} {rng.choice(K_EN_CALM)}", "care"))
+    return out
+
+
 def _fill(tpl: str, rng: random.Random) -> str:
     return tpl.format(s=rng.choice(N_SPOT[:8] if any("\u4e00" <= c <= "\u9fff" for c in tpl) else N_SPOT[8:]))
 
 
-def danger_zh(rng: random.Random) -> str:
-    k = rng.randrange(15)
+def danger_zh(rng: random.Random) -> tuple[str, str]:
+    """One composed emergency in Chinese and the category it belongs to (a fire is a safety hazard, a person down
+    is care, a lift with people inside is facilities, a fight is public order)."""
+    k = rng.randrange(17)
+    cat = "safety_hazard"
     if k <= 2:
         src = rng.choice(Z_FIRE_SRC)
         core = rng.choice(Z_SPOT) + (("的" if rng.random() < 0.5 else "") + src if src else "") + rng.choice(Z_FIRE_STATE)
@@ -190,18 +303,27 @@ def danger_zh(rng: random.Random) -> str:
         core = rng.choice(Z_SPOT) + rng.choice(["", "", "一直", "突然"]) + rng.choice(Z_GAS) + \
             (("，" + t) if (t := rng.choice(Z_GAS_TAIL)) else "")
     elif k <= 5:
+        cat = "care"
         core = rng.choice(Z_WHO) + rng.choice(Z_WHERE) + rng.choice(Z_DOWN)
     elif k == 6:
+        cat = "care"
         core = rng.choice(Z_ALONE) + rng.choice(Z_DAYS) + rng.choice(["", "都", "了都"]) + rng.choice(Z_UNSEEN)
         if rng.random() < 0.4:
             core += "，" + rng.choice(Z_UNSEEN)
     elif k == 7:
+        cat = "care"
         note = rng.choice(Z_KIN_NOTE)
         core = rng.choice(Z_KIN) + (note + "，" if note else "") + rng.choice(Z_MISSING)
     elif k == 8:
-        core = rng.choice(["电梯", "电梯", "升降梯", rng.choice(["4号楼", "二单元", "我们楼"]) + "的电梯"]) + \
-            rng.choice(Z_LIFT_STUCK) + "，" + rng.choice(Z_LIFT_IN) if rng.random() < 0.75 else rng.choice(Z_LOCKED)
+        if rng.random() < 0.75:
+            cat = "facilities"
+            core = rng.choice(["电梯", "电梯", "升降梯", rng.choice(["4号楼", "二单元", "我们楼"]) + "的电梯"]) + \
+                rng.choice(Z_LIFT_STUCK) + "，" + rng.choice(Z_LIFT_IN)
+        else:
+            cat = "care"
+            core = rng.choice(Z_LOCKED)
     elif k == 9:
+        cat = "water"
         core = rng.choice(["", "", "楼上漏水，", "下大雨，", "半夜", rng.choice(Z_SPOT)]) + rng.choice(Z_WATER)
     elif k == 10:
         core = rng.choice(["", "小区里", "路边", "大风过后", "门口"]) + rng.choice(Z_WIRE)
@@ -209,17 +331,29 @@ def danger_zh(rng: random.Random) -> str:
         core = rng.choice(["", "12楼", "楼上", "对面楼"]) + rng.choice(Z_FALL_OBJ) + rng.choice(Z_FALL_STATE) + \
             (("，" + b) if (b := rng.choice(Z_BELOW + [""])) else "")
     elif k == 12:
+        cat = "public_order"
         core = rng.choice(["", "", "现在", "楼下", "车库里", "隔壁"]) + rng.choice(Z_VIOLENT)
     elif k == 13:
-        core = rng.choice(Z_DOG + Z_MED)
-    else:
+        if rng.random() < 0.4:
+            cat = "pets"
+            core = rng.choice(Z_DOG)
+        else:
+            cat = "care"
+            core = rng.choice(Z_MED)
+    elif k == 14:
+        cat = "care"
         core = rng.choice(Z_HEIGHT)
-    return rng.choice(Z_OPEN) + core + rng.choice(Z_CLOSE)
+    else:
+        cat, core = rng.choice(Z_MORE)
+    return rng.choice(Z_OPEN) + core + rng.choice(Z_CLOSE), cat
 
 
-def danger_en(rng: random.Random) -> str:
-    k = rng.randrange(7)
+def danger_en(rng: random.Random) -> tuple[str, str]:
+    """One composed emergency in English and its category."""
+    k = rng.randrange(8)
+    cat = "care"
     if k <= 1:
+        cat = "safety_hazard"
         core = f"{rng.choice(E_STATE)} {rng.choice(E_SPOT)}".strip()
     elif k == 2:
         core = f"{rng.choice(E_WHO)} {rng.choice(['', '', 'just ', 'suddenly '])}{rng.choice(E_DOWN)} {rng.choice(E_SPOT)}".strip()
@@ -230,11 +364,14 @@ def danger_en(rng: random.Random) -> str:
         core = rng.choice(E_MISSING).format(k=rng.choice(["son", "daughter", "little boy", "grandad", "granny", "mum"]),
                                             p=rng.choice(["him", "her"]))
     elif k == 5:
-        core = rng.choice(E_TRAP).format(w=rng.choice(["my mum", "an old lady", "two kids", "someone", "my son", "a neighbour"]))
+        cat, core = rng.choice(E_TRAP)
+        core = core.format(w=rng.choice(["my mum", "an old lady", "two kids", "someone", "my son", "a neighbour"]))
+    elif k == 6:
+        cat, core = "water", rng.choice(E_WATER)
     else:
-        core = rng.choice(E_WATER + E_OTHER)
+        cat, core = rng.choice(E_OTHER)
     core = rng.choice(E_OPEN) + core + rng.choice(E_CLOSE)
-    return core[0].upper() + core[1:] if rng.random() < 0.5 else core
+    return (core[0].upper() + core[1:] if rng.random() < 0.5 else core), cat
 
 
 def safe_texts(rng: random.Random, n: int) -> list[str]:

@@ -17,6 +17,20 @@ _SPACES = re.compile(r"\s+")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
 
+# Common misspellings of the domain's words (same sound, or a slip of the keyboard), put right before any stage sees
+# the text: a typo would otherwise hide a keyword or a danger cue ("天燃气味", "楼到灯", "飞线冲电"). Only forms that
+# are never a correct word of their own in a resident's message belong here.
+_TYPOS = {
+    "天燃气": "天然气", "楼到灯": "楼道灯", "楼到里": "楼道里", "线冲电": "线充电", "在冲电": "在充电", "里冲电": "里充电",
+    "冲电器": "充电器", "冲电桩": "充电桩", "煤汽": "煤气", "燃汽": "燃气", "电悌": "电梯", "拉圾": "垃圾", "垃级": "垃圾",
+    "垃极": "垃圾", "燥音": "噪音", "躁音": "噪音", "暧气": "暖气", "晕到了": "晕倒了", "昏到": "昏倒", "小愉": "小偷",
+    "电屏车": "电瓶车", "电平车": "电瓶车", "消防拴": "消防栓", "漏汽": "漏气", "冒咽": "冒烟",
+    "elevater": "elevator", "elevetor": "elevator", "elavator": "elevator", "ligth": "light", "rubish": "rubbish",
+    "garbadge": "garbage", "colapsed": "collapsed", "collasped": "collapsed", "unconsious": "unconscious",
+    "leeking": "leaking", "flodding": "flooding", "smoak": "smoke", "nieghbour": "neighbour", "stareway": "stairway",
+}
+_TYPO_RX = re.compile("|".join(re.escape(k) for k in sorted(_TYPOS, key=len, reverse=True)))
+
 _t2s = None
 _traditional: frozenset[str] | None = None
 
@@ -71,7 +85,8 @@ def normalise(text: object) -> str:
     text = mask_phones(text)
     if not _traditional_chars().isdisjoint(text):
         text = _converter().convert(text)
-    return text.lower()
+    text = text.lower()
+    return _TYPO_RX.sub(lambda m: _TYPOS[m.group(0)], text) if _TYPO_RX.search(text) else text
 
 
 def has_content(text: str) -> bool:
