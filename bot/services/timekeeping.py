@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import Integer, any_, bindparam, func, literal_column, or_, select, update
+from sqlalchemy import Integer, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -287,8 +287,21 @@ def on_case_event(session: AsyncSession, case: Case, action: str, now: datetime)
     """After a transition: ask the next sweep to (re)plan the case's due items. Adds one row, needs no configuration,
     so it fits in any transaction; stale items are cancelled by the plan, and every firing re-checks the case anyway."""
     if action in PLAN_ACTIONS and case.id is not None:
-        session.add(DueItem(kind="plan", case_id=case.id, due_at=now, state="pending", attempts=0,
-                            payload={"action": action}, created_at=now))
+        session.add(DueItem(**_plan_values(case, action, now)))
+
+
+async def plan_after(session: AsyncSession, case: Case, action: str, now: datetime) -> None:
+    """on_case_event() as one Core INSERT, for the transitions written with Core (bot/services/cases.py)."""
+    if action in PLAN_ACTIONS and case.id is not None:
+        await session.execute(_DUE_INSERT, _plan_values(case, action, now))
+
+
+_DUE_INSERT = DueItem.__table__.insert()
+
+
+def _plan_values(case: Case, action: str, now: datetime) -> dict:
+    return dict(kind="plan", case_id=case.id, due_at=now, state="pending", attempts=0, payload={"action": action},
+                created_at=now)
 
 
 def _iso(t: datetime | None) -> str | None:
@@ -482,15 +495,15 @@ async def _fire_plan(f: Fire, item: DueItem, case: Case | None) -> None:
 
 async def _fire_remind(f: Fire, item: DueItem, case: Case | None) -> None:
     p = item.payload or {}
-    if case is None or case.assignee_id is None:
-        return _skip(item)
-    if p.get("clock") == "accept":
-        live = case.state in AWAITING_ACCEPT and _same(case.accept_due_at, p.get("due"))
-    else:
-        live = case.state in routing.OPEN_STATES and _same(case.resolve_due_at, p.get("due"))
-    if not live:
+    if case is None or case.assignee_id is None or not p.get("due"):
         return _skip(item)
     due = datetime.fromisoformat(p["due"])
+    if p.get("clock") == "accept":
+        now_due = case.accept_due_at if case.state in AWAITING_ACCEPT else None
+    else:
+        now_due = case.resolve_due_at if case.state in routing.OPEN_STATES else None
+    if now_due is None or abs((now_due - due).total_seconds()) >= 1.5:  # _same(): the clock it was planned for
+        return _skip(item)
     if f.now >= due:
         return _skip(item)  # a reminder after the deadline is no reminder: the ladder has taken over
     to_staff(f, case.assignee_id, Reply("timekeeping/remind", {
@@ -515,7 +528,21 @@ class _Layout:
         self.state, self.id = state, self.MARK
 
 
-_LAYOUTS: dict[str, list[list[tuple[dict, str | None]]]] = {}
+# state -> rows of (to_json() of the stand-in's button, the text before and after the id in its data)
+_LAYOUTS: dict[str, list[list[tuple[dict, str, str | None]]]] = {}
+
+
+def _layout(state: str) -> list[list[tuple[dict, str, str | None]]]:
+    stand_in = _Layout(state)
+    out = []
+    for row in [*_act_row(stand_in), snooze_row(stand_in.id)]:
+        cells = []
+        for b in row:
+            d = b.to_json()
+            head, mark, tail = (b.data or "").partition(_Layout.MARK)
+            cells.append((d, head, tail) if mark else (d, "", None))
+        out.append(cells)
+    return out
 
 
 def _reminder_buttons(case: Case) -> list[list[dict]]:
@@ -523,11 +550,9 @@ def _reminder_buttons(case: Case) -> list[list[dict]]:
     serialising seven Button objects for each of a thousand reminders."""
     layout = _LAYOUTS.get(case.state)
     if layout is None:
-        stand_in = _Layout(case.state)
-        layout = _LAYOUTS[case.state] = [
-            [(b.to_json(), b.data) for b in row] for row in [*_act_row(stand_in), snooze_row(stand_in.id)]]
-    cid, mark = str(case.id), _Layout.MARK
-    return [[{**d, "data": data.replace(mark, cid)} if data else d for d, data in row] for row in layout]
+        layout = _LAYOUTS[case.state] = _layout(case.state)
+    cid = str(case.id)
+    return [[d if tail is None else (d | {"data": head + cid + tail}) for d, head, tail in row] for row in layout]
 
 
 def _left(d: timedelta) -> dict:
@@ -820,10 +845,11 @@ _CaseRow = make_dataclass("_CaseRow", _CASE_KEYS, slots=True, eq=False)
 
 
 def _among(conn: Any, col: Any, ids: list[int]) -> Any:
-    """col IN ids as one parameter, not a thousand to render, bind and plan: on PostgreSQL `= ANY(array)`, on
-    SQLite `IN (SELECT value FROM json_each(json array))`."""
+    """col IN ids as one parameter, not a thousand to render, bind and plan: on PostgreSQL `IN (SELECT
+    unnest(array))`, on SQLite `IN (SELECT value FROM json_each(json array))`. Both are a set the planner joins
+    by the index; `= ANY(array)` of a thousand ids makes PostgreSQL scan the whole table (every pending item)."""
     if conn.dialect.name == "postgresql":
-        return col == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+        return col.in_(select(func.unnest(bindparam(None, list(ids), type_=ARRAY(Integer)))))
     if conn.dialect.name == "sqlite":
         return col.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(ids)))))
     return col.in_(ids)
