@@ -128,8 +128,8 @@ def test_hour_forms_from_the_issue():
     assert hours("an hour and a half") == 1.5
     assert hours("3 hours this morning") == 3
     assert hours("上午9点到11点半在图书角值班") == 2.5
-    assert hours("三个多小时") == 3
-    assert hours("两个来小时") == 2
+    assert hours("三个多小时") is None  # approximate: no number of hours is stated
+    assert hours("两个来小时") is None
     assert hours("从两点干到五点") == 3
     assert hours("下午两点一直忙到五点半") == 3.5
     assert hours("from 2pm to 4:30pm") == 2.5
@@ -238,3 +238,60 @@ def test_new_hour_forms():
     for vague in ("半天", "一下午", "一上午", "忙了一整天", "all morning"):
         assert hours(vague) is None, vague
     assert hours("room 2-4") is None
+
+
+# ---- hours: more spoken and written forms; approximate amounts state none -----------------------------------------
+
+@given(st.integers(min_value=6, max_value=10), st.integers(min_value=1, max_value=4))
+def test_from_one_oclock_to_another_half_past(start, length):
+    assert hours(f"从{_cn(start)}点到{_cn(start + length)}点半在社区发物资") == length + 0.5
+    assert hours(f"上午{_cn(start)}点到{_cn(start + length)}点值班") == length
+
+
+@given(st.integers(min_value=1, max_value=5), st.integers(min_value=1, max_value=59))
+def test_one_hour_and_minutes_in_words(h, m):
+    assert abs(hours(f"帮老人打扫屋子，用了{_cn(h)}小时{int_to_cn(m)}分钟") - (h + m / 60)) < 0.01
+
+
+@given(st.integers(min_value=1, max_value=9), st.sampled_from(["h", "hrs", " hrs", " hours", "小时", "个小时"]))
+def test_decimal_hours_with_any_unit(n, unit):
+    assert hours(f"巡逻{n}.5{unit}") == n + 0.5
+    assert hours(f"did {n}{unit} of litter picking") == n
+
+
+@given(st.integers(min_value=10, max_value=240).filter(lambda m: m % 60 != 0))
+def test_minutes_in_short_forms(m):
+    assert abs(hours(f"tutored kids for {m} mins") - m / 60) < 0.01
+    assert abs(hours(f"整理图书 {m} mins") - m / 60) < 0.01
+
+
+@given(st.integers(min_value=1, max_value=9), st.sampled_from(["{n}个多小时", "{n}个多钟头", "{n}多个小时", "{n}个来小时",
+                                                             "{n}多小时", "好几个小时", "over {e} hours", "more than {e} hours",
+                                                             "{e} or {e2} hours", "{d}-{d2} hours", "{d}到{d2}个小时"]))
+def test_approximate_amounts_state_no_hours(n, form):
+    text = form.format(n=_cn(n), e=n, e2=n + 1, d=n, d2=n + 1)
+    assert hours(f"帮社区贴通知，{text}") is None, text
+
+
+@given(st.sampled_from(["一两", "两三", "三四", "四五", "五六"]))
+def test_a_spread_of_two_numerals_is_approximate(spread):
+    assert hours(f"陪老人看病花了{spread}个小时") is None
+
+
+def test_hour_forms_of_issue_4():
+    assert hours("从两点到四点半") == 2.5
+    assert abs(hours("一小时二十分钟") - 4 / 3) < 0.01
+    assert hours("90 mins") == 1.5
+    assert hours("1.5h") == 1.5
+    assert hours("一个钟头") == 1
+    assert hours("俩小时") == 2
+    assert hours("两钟头") == 2
+    assert hours("半个小时") == 0.5
+    assert hours("an hour and a half") == 1.5
+    assert hours("2 hrs") == 2
+    assert hours("上午九点到十一点") == 2
+    assert hours("一小时半") == 1.5
+    assert hours("1 hr 30 mins") == 1.5
+    assert hours("大概两小时") == 2  # "about two hours" names a number
+    for vague in ("一个多小时", "半天", "一个多钟头", "十来分钟", "a couple of hours", "a few hours", "an hour or two", "两三个小时", "个把小时"):
+        assert hours(vague) is None, vague

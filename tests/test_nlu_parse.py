@@ -340,7 +340,7 @@ def test_scary_words_said_harmlessly_are_not_urgent(text):
 
 
 @pytest.mark.parametrize("text,hours", [
-    ("上午去敬老院陪老人聊天了一个多钟头", 1), ("helped at the vaccination point this morning, 3 hours", 3),
+    ("上午去敬老院陪老人聊天了一个半钟头", 1.5), ("helped at the vaccination point this morning, 3 hours", 3),
     ("在社区食堂帮忙打饭一刻钟", 0.25), ("下午两点到四点半教老人用智能手机", 2.5),
     ("昨天两小时，今天三小时，都在图书角整理书", 5), ("Did litter picking by the canal from 9 to 11:30", 2.5),
     ("帮独居奶奶买菜送上门，四十分钟", 0.6667), ("给楼里的盲人大叔读报纸，一个半钟头", 1.5),
@@ -372,3 +372,10 @@ def test_fresh_sets_meet_the_targets():
     assert urgent["urgent_recall"] >= 0.95 and urgent["urgent_precision"] >= 0.9
     claims = evaluate(read_jsonl(data / "nlu_fresh_claims.jsonl"))
     assert claims["intent_accuracy"] >= 0.95 and claims["hours_exact"] >= 0.95
+
+
+@pytest.mark.parametrize("text", ["上午去敬老院陪老人聊天了一个多钟头", "帮社区贴通知，两个多小时", "spent a couple of hours at the food bank"])
+def test_a_claim_with_an_approximate_amount_has_no_hours(text):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim", (text, r.intent)
+    assert r.hours is None

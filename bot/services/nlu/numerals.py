@@ -130,10 +130,30 @@ _EACH = _rx(r"(每|各|each|per|every)\s*[\u4e00-\u9fff]{0,2}\s*$|\b(each|per|ev
 _JOIN = _rx(r"^.{0,16}?([,，;；、。+]|和|加|另外|还有|又|\band\b|\bplus\b|\bthen\b)|^\s*[,;+]")
 
 
-def _spans(text: str) -> list[tuple[int, int, float, str, str]]:
-    """Every stated amount of time in a text: (start, end, hours, words, kind), kind "d" (a duration) or "r" (a clock
-    range). The most specific shapes claim their characters first; later shapes cannot overlap them."""
-    out: list[tuple[int, int, float, str, str]] = []
+# Approximate amounts ("一个多小时", "两个来小时", "两三个小时", "3-4小时", "a couple of hours", "over an hour") state no
+# number of hours: points are not guessed from them.
+_CN_SPREAD = _rx(r"^(一两|两三|二三|三四|四五|五六|六七|七八|八九)$")
+_RANGE_BEFORE = _rx(rf"(\d+(\.\d+)?|[一二两三四五六七八九十]+|\b{EN_NUM})\s*(?:-|~|～|到|至|或|\bto\b|\bor\b)\s*$")
+_RANGE_AFTER = _rx(rf"^\s*(or|to|-)\s*({EN_NUM}|more)\b")
+_APPROX_BEFORE = _rx(r"(\bover|\bmore than|\bat least|\bfew|\bseveral|不止|超过|好几)\s*(an?\s+)?$")
+_EN_VAGUE = _rx(r"\b(a few|few|several|couple of|a couple of|some)\s+(hours?|hrs?)\b|\b\d+\s*\+\s*(hours?|hrs?|h)\b")
+
+
+def _approximate(text: str, m, numeral: str | None) -> bool:
+    words = m.group(0)
+    if re.search(r"[多来把几]", words):
+        return True
+    if numeral and (_CN_SPREAD.match(numeral) or numeral.lower() == "couple"):
+        return True
+    return bool(_RANGE_BEFORE.search(text[max(0, m.start() - 8):m.start()]) or _RANGE_AFTER.search(text[m.end():m.end() + 12])
+                or _APPROX_BEFORE.search(text[max(0, m.start() - 12):m.start()]))
+
+
+def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
+    """Every stated amount of time in a text: (start, end, hours, words, kind), kind "d" (a duration), "r" (a clock
+    range) or "a" (an approximate amount, hours None). The most specific shapes claim their characters first; later
+    shapes cannot overlap them."""
+    out: list[tuple[int, int, float | None, str, str]] = []
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e, *_ in out)
@@ -142,17 +162,29 @@ def _spans(text: str) -> list[tuple[int, int, float, str, str]]:
         if value is not None and 0 < value <= 24 and free(m.start(), m.end()):
             out.append((m.start(), m.end(), round(value, 4), m.group(0).strip(), kind))
 
+    def vague(m) -> None:
+        if free(m.start(), m.end()):
+            out.append((m.start(), m.end(), None, m.group(0).strip(), "a"))
+
+    for m in _EN_VAGUE.finditer(text):
+        vague(m)
+
     for m in _RANGE.finditer(text):
         add(m, _zh_range(m), "r")
     for m in _EN_RANGE.finditer(text):
         add(m, _en_range(m), "r")
     for m in _ZH_HOURS.finditer(text):
-        if m.group("n") or m.group("only_half"):
+        if (m.group("n") or m.group("only_half")) and _approximate(text, m, m.group("n")):
+            vague(m)
+        elif m.group("n") or m.group("only_half"):
             n = 0.0 if m.group("only_half") else to_number(m.group("n"))
             if n is not None:
                 half = m.group("half") or m.group("only_half") or m.group("half_after")
                 add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m")) / 60)
     for m in _EN_HOURS.finditer(text):
+        if not m.group("only_half") and _approximate(text, m, m.group("n")):
+            vague(m)
+            continue
         if m.group("only_half"):
             hours = 0.5
         else:
@@ -161,11 +193,17 @@ def _spans(text: str) -> list[tuple[int, int, float, str, str]]:
                 hours += (to_number(m.group("m")) or 0) / 60
         add(m, hours)
     for m in _ZH_HOURS_GE.finditer(text):
-        add(m, to_number(m.group("n")))
+        if _approximate(text, m, m.group("n")):
+            vague(m)
+        else:
+            add(m, to_number(m.group("n")))
     for m in _QUARTERS.finditer(text):
         add(m, 0.25 if m.group("q") in ("一", "1") else 0.75)
     for rx in (_ZH_MINUTES, _EN_MINUTES):
         for m in rx.finditer(text):
+            if _approximate(text, m, m.group("m")):
+                vague(m)
+                continue
             n = to_number(m.group("m"))
             if n and n <= 24 * 60:
                 add(m, n / 60)
@@ -210,7 +248,7 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
     Amounts said for separate parts add up ("昨天两小时，今天三小时" -> 5); a stated total wins ("一共两小时");
     a rate ("每趟一小时") and a restatement ("下午两点到五点，三个小时", "1.5 hours (90 minutes)") do not add."""
     spans = _spans(text)
-    if not spans:
+    if not spans or any(k == "a" for *_, k in spans):
         return None, None
     for s, e, v, words, _ in spans:
         if _TOTAL.search(text[max(0, s - 16):s]):
