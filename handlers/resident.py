@@ -11,7 +11,8 @@ from bot.services import cases, people
 from bot.services.nlu import LOW_CONFIDENCE, parse
 from bot.services.nlu.text import MAX_CHARS
 from handlers.onboarding import building_buttons
-from models import Building, Case, LabelledExample
+from bot.services.orgcache import org
+from models import Case, LabelledExample
 
 router = Router()
 MAX_PHOTOS = 5
@@ -83,16 +84,13 @@ async def _new_draft(ctx: Ctx, text: str, parsed, photos: list | None = None) ->
     return await draft_card(ctx)
 
 
-async def _building_by_code(ctx: Ctx, code: str) -> Building | None:
-    from sqlalchemy import select
-
-    return await ctx.session.scalar(select(Building).where(
-        Building.community_id == ctx.person.community_id, Building.code == str(code).strip().upper()))
+async def _building_by_code(ctx: Ctx, code: str):
+    return await org(ctx.session).building_by_code(ctx.session, ctx.person.community_id, code)
 
 
 async def draft_card(ctx: Ctx, note: str | None = None) -> Reply:
     d = ctx.data
-    b = await ctx.session.get(Building, d["building_id"]) if d.get("building_id") else None
+    b = await org(ctx.session).building(ctx.session, d.get("building_id"))
     colour = ctx.app.routing.colour(d["category"], d["urgent"])
     rows = [[Button("cases.submit", "c1:dsub")],
             [Button("cases.change_category", "c1:dcat"), Button("cases.change_place", "c1:dplace")],
@@ -155,7 +153,7 @@ async def change_place(ctx: Ctx):
 @router.action("c1:dpb")
 async def pick_place(ctx: Ctx):
     bid = _case_arg(ctx)
-    b = await ctx.session.get(Building, bid) if bid else None
+    b = await org(ctx.session).building(ctx.session, bid) if bid else None
     if not _drafting(ctx) or b is None or b.community_id != ctx.person.community_id:
         return _stale()
     mine = b.id == ctx.person.building_id

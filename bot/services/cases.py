@@ -85,7 +85,7 @@ async def transition(session: AsyncSession, case: Case, action: str, actor_id: i
     await session.execute(_EVENT_INSERT, {"case_id": case.id, "at": now, "actor_id": actor_id, "kind": action,
                                           "from_state": case.state, "to_state": to, "note": note, "data": data})
     await save(session, case, state=to, updated_at=now, **(changes or {}))
-    timekeeping.on_case_event(session, case, action, now)  # (re)plan reminders, deadlines, follow-ups
+    await timekeeping.plan_after(session, case, action, now)  # (re)plan reminders, deadlines, follow-ups
 
 
 async def load_for_update(session: AsyncSession, case_id: int) -> Case:
@@ -297,11 +297,18 @@ async def tell_residents(session: AsyncSession, case: Case, event: str, now: dat
 
 async def tell_assignee(session: AsyncSession, case: Case, now: datetime, template: str = "cases/assigned",
                         **extra: Any) -> None:
+    rows = await _assignee_rows(session, case, now, template, **extra)
+    await outbox.insert_many(session, rows)
+
+
+async def _assignee_rows(session: AsyncSession, case: Case, now: datetime, template: str = "cases/assigned",
+                         **extra: Any) -> list[dict[str, Any]]:
+    """The assignee's card as an outbox row (none without an assignee); red cases jump the queue."""
     if case.assignee_id is None:
-        return
-    person = await session.get(Person, case.assignee_id)
-    card = await worker_card(session, case, person, template, **extra)
-    outbox.enqueue(session, case.assignee_id, card, now, priority=2 if case.colour == "red" else 4)
+        return []
+    who = (await people(session, (case.assignee_id, case.reporter_id)))[case.assignee_id]
+    card = await worker_card(session, case, who, template, **extra)
+    return [outbox.values(case.assignee_id, card, now, priority=2 if case.colour == "red" else 4)]
 
 
 # -- the loop ----------------------------------------------------------------------
@@ -321,44 +328,59 @@ class Draft:
 
 async def find_duplicate(session: AsyncSession, reporter: Person, d: Draft) -> Case | None:
     """An open case of the same category in the same building (or grid, without a building) by someone else."""
-    q = select(Case).where(Case.category == d.category, Case.state.in_(OPEN_STATES), Case.reporter_id != reporter.id)
+    q = select(_CASE).where(_CASE.c.category == d.category, _CASE.c.state.in_(OPEN_STATES),
+                            _CASE.c.reporter_id != reporter.id)
     if d.building_id:
-        q = q.where(Case.building_id == d.building_id)
+        q = q.where(_CASE.c.building_id == d.building_id)
     elif reporter.building_id:
         b = await org(session).building(session, reporter.building_id)
-        q = q.where(Case.grid_id == b.grid_id)
+        q = q.where(_CASE.c.grid_id == b.grid_id)
     else:
         return None
-    return await session.scalar(q.order_by(Case.id.desc()).limit(1))
+    row = (await session.execute(q.order_by(_CASE.c.id.desc()).limit(1))).mappings().first()
+    return adopt(session, Case, dict(row)) if row else None
+
+
+_CASE_DEFAULTS = {c.key: None for c in _CASE.c} | {"reopen_count": 0, "escalation_level": 0, "supervised": False}
+_CASE_INSERT = _CASE.insert()
+_PHOTO_INSERT = _PHOTO.insert()
 
 
 async def file_case(session: AsyncSession, app: "App", reporter: Person, d: Draft, now: datetime) -> Case:
+    """File and route the draft: the case (assigned at once), its events (submit, assign), photos and the plan of its
+    clocks, the assignee's card and a note to whoever is informed, all in the caller's transaction."""
     r = await routing.route(session, app.routing, community_id=reporter.community_id, building_id=d.building_id,
                             category=d.category, urgent=d.urgent)
     accept_due, resolve_due = routing.due_times(app.routing, r.colour, now)
     b = await org(session).building(session, d.building_id)
-    case = Case(
+    values = _CASE_DEFAULTS | dict(
         community_id=b.community_id if b else reporter.community_id, grid_id=r.grid_id, building_id=d.building_id,
         unit=d.unit, room=d.room, latitude=d.latitude, longitude=d.longitude, category=d.category, urgent=d.urgent,
-        colour=r.colour, state="submitted", text=d.text, reporter_id=reporter.id, department_id=r.department_id,
-        route_reason=r.reason, accept_due_at=accept_due, resolve_due_at=resolve_due, parse=d.parse or {},
-        created_at=now, updated_at=now,
+        colour=r.colour, state="assigned", text=d.text, reporter_id=reporter.id, assignee_id=r.assignee_id,
+        department_id=r.department_id, route_reason=r.reason, accept_due_at=accept_due, resolve_due_at=resolve_due,
+        parse=d.parse or {}, supervised=r.reason in ("no_address", "no_staff"), created_at=now, updated_at=now,
     )
-    session.add(case)
-    await session.flush()
-    session.add(CaseEvent(case_id=case.id, at=now, actor_id=reporter.id, kind="submit", from_state=None,
-                          to_state="submitted", note=None, data={"category": d.category, "urgent": d.urgent}))
-    for platform, ref in d.photos:
-        session.add(CasePhoto(case_id=case.id, platform=platform, file_ref=ref, stage="report", created_at=now))
-    case.assignee_id = r.assignee_id
-    _move(session, case, "assign", None, now, reason=r.reason, assignee=r.assignee_id, department=r.department_id)
-    await session.flush()
-    await tell_assignee(session, case, now)
+    del values["id"]
+    cid = (await session.execute(_CASE_INSERT, values)).inserted_primary_key[0]
+    case = adopt(session, Case, {"id": cid, **values})
+    await session.execute(_EVENT_INSERT, [
+        {"case_id": cid, "at": now, "actor_id": reporter.id, "kind": "submit", "from_state": None,
+         "to_state": "submitted", "note": None, "data": {"category": d.category, "urgent": d.urgent}},
+        {"case_id": cid, "at": now, "actor_id": None, "kind": "assign", "from_state": "submitted",
+         "to_state": "assigned", "note": None,
+         "data": {"reason": r.reason, "assignee": r.assignee_id, "department": r.department_id}},
+    ])
+    if d.photos:
+        await session.execute(_PHOTO_INSERT, [{"case_id": cid, "platform": platform, "file_ref": ref,
+                                               "stage": "report", "created_at": now} for platform, ref in d.photos])
+    # what view() would read back: the photos just given, no followers yet
+    session.info.setdefault("case_extras", {})[cid] = ([PhotoRow(p, ref, "report") for p, ref in d.photos], [])
+    await timekeeping.plan_after(session, case, "assign", now)
+    rows = await _assignee_rows(session, case, now)
+    who = await people(session, r.inform_ids)
     for pid in r.inform_ids:
-        person = await session.get(Person, pid)
-        outbox.enqueue(session, pid, Reply("cases/informed", {"case": await view(session, case, person)}), now)
-    if r.reason in ("no_address", "no_staff"):
-        case.supervised = True
+        rows.append(outbox.values(pid, Reply("cases/informed", {"case": await view(session, case, who[pid])}), now))
+    await outbox.insert_many(session, rows)
     return case
 
 

@@ -60,6 +60,24 @@ class OrgCache:
             await self._load(session)
         return self.buildings.get(building_id)
 
+    async def building_by_code(self, session: AsyncSession, community_id: int | None,
+                               code: str) -> BuildingInfo | None:
+        """A building of the community by its code as written on it ("6", "B"), or None."""
+        code = str(code).strip().upper()
+        for attempt in (0, 1):
+            await self._load(session)
+            for b in self.buildings.values():
+                if b.code == code and b.community_id == community_id:
+                    return b
+            if attempt == 0 and self.ttl:  # perhaps added since the last load
+                self.clear()
+        return None
+
+    async def department_for(self, session: AsyncSession, category: str) -> NameInfo | None:
+        """The first department (by id) whose categories include this one."""
+        await self._load(session)
+        return next((d for _, d in sorted(self.departments.items()) if category in d.categories), None)
+
     async def grid(self, session: AsyncSession, grid_id: int | None) -> NameInfo | None:
         if grid_id is None:
             return None

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.orgcache import org
-from models import Case, Department, RoleAssignment
+from models import Case, RoleAssignment
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "defaults" / "routing.yaml"
 OPEN_STATES = ("submitted", "assigned", "accepted", "in_progress", "reopened", "escalated")
@@ -74,22 +74,27 @@ class Route:
     inform_ids: list[int] = field(default_factory=list)  # told, not assigned (the grid worker of a department matter)
 
 
-async def open_load(session: AsyncSession, person_ids: list[int]) -> dict[int, int]:
-    if not person_ids:
-        return {}
-    rows = await session.execute(
-        select(Case.assignee_id, func.count(Case.id))
-        .where(Case.assignee_id.in_(person_ids), Case.state.in_(OPEN_STATES))
-        .group_by(Case.assignee_id)
-    )
-    load = {pid: 0 for pid in person_ids}
-    load.update({pid: n for pid, n in rows.all()})
-    return load
+_ROLE = RoleAssignment.__table__
+_CASE = Case.__table__
+# the active holders of a role in a scope, each with their count of open cases: one statement per routing decision
+_OPEN = (select(func.count()).where(_CASE.c.assignee_id == _ROLE.c.person_id, _CASE.c.state.in_(OPEN_STATES))
+         .scalar_subquery())
+_HOLDERS = {
+    scope: select(_ROLE.c.person_id, _ROLE.c.role, _OPEN).where(
+        _ROLE.c.active.is_(True), _ROLE.c.role.in_(bindparam("roles", expanding=True)),
+        _ROLE.c[scope] == bindparam("scope"))
+    for scope in ("grid_id", "department_id")
+}
 
 
-async def least_loaded(session: AsyncSession, person_ids: list[int]) -> int | None:
-    load = await open_load(session, sorted(set(person_ids)))
-    return min(load, key=lambda p: (load[p], p)) if load else None
+async def _least_loaded_holders(session: AsyncSession, scope: str, scope_id: int,
+                                roles: tuple[str, ...]) -> dict[str, int]:
+    """role -> its least-loaded active holder in the scope (fewest open cases, then the lowest id)."""
+    best: dict[str, tuple[int, int]] = {}
+    for pid, role, load in (await session.execute(_HOLDERS[scope], {"roles": list(roles), "scope": scope_id})).all():
+        if role not in best or (load, pid) < best[role]:
+            best[role] = (load, pid)
+    return {role: pid for role, (_, pid) in best.items()}
 
 
 async def _ids(session: AsyncSession, **where) -> list[int]:
@@ -99,23 +104,20 @@ async def _ids(session: AsyncSession, **where) -> list[int]:
     return list(await session.scalars(q))
 
 
-async def department_for(session: AsyncSession, category: str) -> Department | None:
-    for d in await session.scalars(select(Department).order_by(Department.id)):
-        if category in (d.categories or []):
-            return d
-    return None
+async def department_for(session: AsyncSession, category: str):
+    """The department (id, name, name_en, categories) that handles this category, or None."""
+    return await org(session).department_for(session, category)
 
 
 async def department_handler(session: AsyncSession, department_id: int) -> int | None:
-    return await least_loaded(session, await _ids(session, role="dept_handler", department_id=department_id))
+    return (await _least_loaded_holders(session, "department_id", department_id, ("dept_handler",))).get("dept_handler")
 
 
 async def grid_handler(session: AsyncSession, grid_id: int) -> tuple[int | None, str]:
-    worker = await least_loaded(session, await _ids(session, role="grid_worker", grid_id=grid_id))
-    if worker is not None:
-        return worker, "grid_worker"
-    leader = await least_loaded(session, await _ids(session, role="grid_leader", grid_id=grid_id))
-    return leader, "grid_leader"
+    best = await _least_loaded_holders(session, "grid_id", grid_id, ("grid_worker", "grid_leader"))
+    if "grid_worker" in best:
+        return best["grid_worker"], "grid_worker"
+    return best.get("grid_leader"), "grid_leader"
 
 
 async def coordinator_for(session: AsyncSession, community_id: int | None) -> int | None:
