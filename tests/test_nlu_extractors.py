@@ -295,3 +295,15 @@ def test_hour_forms_of_issue_4():
     assert hours("大概两小时") == 2  # "about two hours" names a number
     for vague in ("一个多小时", "半天", "一个多钟头", "十来分钟", "a couple of hours", "a few hours", "an hour or two", "两三个小时", "个把小时"):
         assert hours(vague) is None, vague
+
+
+@given(st.integers(min_value=1, max_value=18), st.integers(min_value=1, max_value=4),
+       st.sampled_from(["的老人好几天没见了", "那家天天吵", "的阿姨电话打不通", "住户在楼道堆东西"]))
+def test_a_bare_room_number_before_the_people_living_there(floor, door, rest):
+    room = f"{floor}0{door}"
+    assert place(f"{room}{rest}").room == room
+
+
+def test_counts_and_prices_are_no_rooms():
+    for text in ("500老人参加了活动", "花了300的老人票", "2023的老人节", "等了100个老人"):
+        assert place(text).room is None, text

@@ -31,7 +31,7 @@ INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.1, "volunteer
 # (tests/data/nlu_fresh_*.jsonl, never trained on): 0.55 is the highest that misses none of their emergencies.
 URGENT_THRESHOLD = 0.55
 # How far an urgent message leans away from the categories marked `rarely_urgent` in the taxonomy (in logits).
-URGENT_CATEGORY_PENALTY = 1.5
+URGENT_CATEGORY_PENALTY = 2.5
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
@@ -242,6 +242,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
                 cue_hits[intent] = m.group(0).strip()
                 break
     hours, hours_ev = parse_hours(norm)
+    # An approximate amount ("三个多小时") states no hours, but says as much about a claim as an exact one.
+    duration = hours if hours is not None else (1.0 if hours_ev else None)
     activity, activity_ev = match_activity(norm, tax)
     scores = {i: probs.get(i, 0.0) + (INTENT_CUE_WEIGHT.get(i, 0.6) if i in cue_hits else 0.0) for i in INTENTS}
     if "help" in cue_hits and any(c != "other" for c in tax.keyword_hits(norm)):
@@ -249,11 +251,11 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         scores["help"] -= INTENT_CUE_WEIGHT["help"] - 0.3
     # A duration next to a named activity is how residents claim points ("陪护老人三个半小时"); a duration that says
     # how long a problem has lasted ("停电了两个小时", "off for 3 hours") claims nothing.
-    if hours is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
+    if duration is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
         pass
-    elif hours is not None and (activity_ev or "volunteer_claim" in cue_hits):
+    elif duration is not None and (activity_ev or "volunteer_claim" in cue_hits):
         scores["volunteer_claim"] += 0.5 if activity_ev else 0.2
-    elif hours is not None and re.search(r"我|\bi\b|\bwe\b", norm):
+    elif duration is not None and re.search(r"我|\bi\b|\bwe\b", norm):
         scores["volunteer_claim"] += 0.3  # "I … for two hours": a claim unless the model is sure it is not
     elif activity_ev and re.search(r"了|过|\b(did|helped|joined|attended|spent|visited|cleaned|ran)\b", norm) and \
             re.search(r"我|今天|昨天|前天|上午|下午|周末|上周|\bi\b|\bwe\b|today|yesterday", norm):

@@ -244,12 +244,16 @@ def _en_range(m) -> float | None:
 
 
 def parse_hours(text: str) -> tuple[float | None, str | None]:
-    """Hours of service in a normalised text, and the words that said so; (None, None) if not stated.
+    """Hours of service in a normalised text, and the words that said so; (None, None) if not stated, (None, words)
+    if only an approximate amount was said ("一个多小时").
     Amounts said for separate parts add up ("昨天两小时，今天三小时" -> 5); a stated total wins ("一共两小时");
     a rate ("每趟一小时") and a restatement ("下午两点到五点，三个小时", "1.5 hours (90 minutes)") do not add."""
     spans = _spans(text)
-    if not spans or any(k == "a" for *_, k in spans):
+    if not spans:
         return None, None
+    vague = [words for *_, words, k in spans if k == "a"]
+    if vague:
+        return None, vague[0]  # a duration was said, but no number of hours
     for s, e, v, words, _ in spans:
         if _TOTAL.search(text[max(0, s - 16):s]):
             return v, words

@@ -31,6 +31,8 @@ _ROOM_ZH = _rx(rf"(?<![\d.])(\d{{3,4}}|[零〇一二三四五六七八九幺]{{3
 _ROOM_AFTER = _rx(rf"^\s*(?:的|-|—|,|,)?\s*{_ROOM}(?![\d.:%])")
 
 # A letter needs a space before it: "building b" is a building, "buildings" is not.
+# "502的老人", "1201那家": a bare three- or four-digit number right before the people living there is a room.
+_ROOM_ZH_BARE = _rx(r"(?<![\d.:/\-了花共有约价¥$第])(?!(?:19|20)\d\d)([1-9]\d{2,3})\s*(?:(?:的|那|这)\s*(?=住户|业主|人家|家|老|大爷|大妈|阿姨|叔叔|奶奶|爷爷|邻居|小孩|孩子|租户)|(?=住户|业主|那家|那户|家的|租户))")
 _BUILDING_EN = _rx(r"\b(?:building|bldg\.?|block|blk\.?|tower)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,3})|\s+([a-z]))\b")
 _BUILDING_EN_PRE = _rx(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
 _UNIT_EN = _rx(r"\b(?:unit|entrance|stairwell|staircase)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,2})|\s+([a-z]))\b")
@@ -96,6 +98,11 @@ def extract_place(text: str) -> Place:
         ev.append(m.group(0))
     elif end_of_place >= 0:
         m = _ROOM_AFTER.match(text[end_of_place:])
+        if m:
+            room = m.group(1)
+            ev.append(m.group(0).strip())
+    if room is None:
+        m = _ROOM_ZH_BARE.search(text)
         if m:
             room = m.group(1)
             ev.append(m.group(0).strip())
