@@ -337,6 +337,38 @@ async def test_the_scheduler_only_wakes_the_sweep_and_plans(app, chat, clock):
     assert "超时督办（网格长）" in await zhou.inbox()
 
 
+async def test_the_sweep_wakes_when_the_next_item_falls_due_not_only_on_its_interval(app, clock):
+    """A reminder due 2 s after a sweep goes out then, not at the next 5-second tick; one due after the tick leaves
+    the tick as it is; one already due but held (another process has it) does not make the sweep spin."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from scheduler import jobs
+
+    sched = AsyncIOScheduler(timezone=app.settings.tz)
+    jobs.add_sweep(sched, app)
+    job = sched.get_job(jobs.SWEEP)
+
+    async def after_a_sweep(*due_in: float) -> float:
+        """Seconds until the sweep wakes next, after a sweep that found items due in due_in seconds pending."""
+        tick = datetime.now(timezone.utc) + timedelta(seconds=5)
+        job.modify(next_run_time=tick)  # as after a run: the next interval tick
+        async with app.sessionmaker() as s, s.begin():
+            await s.execute(DueItem.__table__.update().where(DueItem.state == "pending").values(state="cancelled"))
+            for n, d in enumerate(due_in):
+                s.add(DueItem(kind="digest_workers", ref=f"wake-test:{d}:{n}:{clock.now()}", state="pending",
+                              due_at=clock.now() + timedelta(seconds=d), attempts=0, payload={},
+                              created_at=clock.now()))
+        if any(d <= 0 for d in due_in):  # a sweep that left it pending: another process holds it (SKIP LOCKED)
+            await jobs.wake_when_due(sched, app, clock.now())
+        else:
+            await jobs.sweep(app, sched)
+        return (job.next_run_time - datetime.now(timezone.utc)).total_seconds()
+
+    assert 1.0 < await after_a_sweep(2) < 2.5
+    assert 4.0 < await after_a_sweep(60) <= 5
+    assert 4.0 < await after_a_sweep(-1, 60) <= 5
+
+
 async def test_an_english_resident_hears_the_slip_in_english(app, chat, clock):
     amy = chat("amy", lang="en")
     await amy.say("The corridor light in building B is broken")

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply
+from bot.prepared import Prepared
 from bot.services import outbox, routing
 from models import Building, Case, CaseEvent, Outbox, Person, RoleAssignment
 from models.timekeeping import DueItem
@@ -293,10 +294,10 @@ def on_case_event(session: AsyncSession, case: Case, action: str, now: datetime)
 async def plan_after(session: AsyncSession, case: Case, action: str, now: datetime) -> None:
     """on_case_event() as one Core INSERT, for the transitions written with Core (bot/services/cases.py)."""
     if action in PLAN_ACTIONS and case.id is not None:
-        await session.execute(_DUE_INSERT, _plan_values(case, action, now))
+        await _DUE_INSERT.run(session, _plan_values(case, action, now))
 
 
-_DUE_INSERT = DueItem.__table__.insert()
+_DUE_INSERT = Prepared(DueItem.__table__.insert())
 
 
 def _plan_values(case: Case, action: str, now: datetime) -> dict:
@@ -983,6 +984,16 @@ async def sweep(app: "App", budget_s: float = 20.0, batch: int = SWEEP_BATCH) ->
     if total:
         app.wake_outbox()
     return total
+
+
+async def next_due(app: "App", after: datetime | None = None) -> datetime | None:
+    """When the earliest pending item (falling due after `after`) falls due, or None: one step down the
+    (state, due_at) index."""
+    q = select(func.min(DueItem.due_at)).where(DueItem.state == "pending")
+    if after is not None:
+        q = q.where(DueItem.due_at > after)
+    async with app.sessionmaker() as s:
+        return await s.scalar(q)
 
 
 # -- digests are due items too: planned ahead, fired once by whichever sweep claims them ----------------
