@@ -77,14 +77,19 @@ async def main(db_url: str, pending: int, due: int, interval: float) -> str:
     cases = await seed(app, n_cases, now)
     future = [cases[i % len(cases)] for i in range(pending)]
     await add_items(app, future, lambda i: now + timedelta(hours=1 + i % 5000), iso_due)
+    # the configuration (routing.yaml, the calendar) is parsed once, when the scheduler registers its jobs
+    # (scheduler/jobs.py), and a running process has swept before (every few seconds since it started): its
+    # statements are compiled and cached. One earlier sweep over a few items stands for those, so the sweep measured
+    # is the bot's steady state, not a process's first.
+    timekeeping.config(app.routing)
+    warm = cases[2 * due:2 * due + 10]
+    await add_items(app, warm, lambda i: now - timedelta(seconds=120), iso_due)
+    first = await timekeeping.sweep_once(app, limit=due)
+    assert first.fired == len(warm), first
     due_cases = cases[:due]
     await add_items(app, due_cases, lambda i: now - timedelta(seconds=1 + i % 60), iso_due)
-    print(f"seeded {pending:,} pending + {due:,} due on {len(cases):,} cases in {time.perf_counter() - t0:.1f}s",
-          file=sys.stderr)
-
-    # the configuration (routing.yaml, the calendar) is parsed once, when the scheduler registers its jobs
-    # (scheduler/jobs.py): a sweep in a running process never pays for it, so neither does the one measured here
-    timekeeping.config(app.routing)
+    print(f"seeded {pending:,} pending + {due:,} due on {len(cases):,} cases in {time.perf_counter() - t0:.1f}s "
+          f"(a first sweep over {len(warm)}: {first.ms:.1f} ms)", file=sys.stderr)
 
     # the claim alone: what a sweep pays before firing anything
     async with app.sessionmaker() as s, s.begin():
