@@ -271,6 +271,20 @@ K_EN_CALM = ["could use some company", "needs help with shopping", "struggles wi
              "gets home from school before his parents", "is a bit forgetful these days", "wants to apply for a wheelchair"]
 
 
+# Everyday English nuisances with the words English emergencies use ("people", "someone", "my son", "what", "school").
+KE_SUBJ = ["people", "someone", "some people", "a neighbour", "the kids", "my son says people", "parents at the school",
+           "what annoys me is people", "residents", "the guys downstairs", "visitors"]
+KE_DO = [("keep parking on the pavement", "parking"), ("park across the school gate at pickup time", "parking"),
+         ("leave bikes on the walkway", "parking"), ("dump bags of rubbish by the gate", "sanitation"),
+         ("leave cigarette butts everywhere", "sanitation"), ("let their dogs foul the lawn", "pets"),
+         ("walk big dogs without a lead", "pets"), ("play loud music late at night", "noise"),
+         ("shout in the courtyard after midnight", "noise"), ("pick the flowers in the beds", "greenery"),
+         ("stick flyers on every door", "sanitation"), ("store junk in the shared corridor", "dispute"),
+         ("charge scooters in the hallway", "safety_hazard"), ("prop the fire door open", "safety_hazard"),
+         ("break the lift buttons", "facilities"), ("leave the entrance door open", "facilities")]
+KE_ASK = ["what can be done about it?", "what should we do?", "can someone talk to them?", "it's getting worse.", "every single day.", ""]
+
+
 def calm_rows(rng: random.Random, n: int) -> list[tuple[str, str]]:
     """Calm reports about the people and animals emergencies are about: (text, category)."""
     out = []
@@ -282,6 +296,9 @@ def calm_rows(rng: random.Random, n: int) -> list[tuple[str, str]]:
             out.append((rng.choice(K_SMELL_SRC) + rng.choice(K_SMELL) + rng.choice(K_SMELL_TAIL), "sanitation"))
         elif r < 0.8:
             out.append((rng.choice(K_ANIMAL) + rng.choice(["", "，能不能处理一下", "，谁来管管", "，好几天了"]), "pets"))
+        elif r < 0.88:
+            do, cat = rng.choice(KE_DO)
+            out.append((f"{rng.choice(KE_SUBJ)} {do}, {rng.choice(KE_ASK)}".strip(" ,"), cat))
         else:
             out.append((f"{rng.choice(K_EN_WHO)} {rng.choice(K_EN_CALM)}", "care"))
     return out

@@ -240,7 +240,7 @@ def generate_corpus(seed: int = 7, per_category: int = 1400) -> list[dict]:
         t, cat = danger_en(rng)
         row = {"text": t, "intent": "report", "urgent": True}
         rows.append({**row, "category": cat} if rng.random() < DANGER_CATEGORY_SHARE else row)
-    for t, cat in calm_rows(rng, 1200):
+    for t, cat in calm_rows(rng, 1500):
         row = {"text": s2t.convert(t) if rng.random() < 0.12 else t, "intent": "report", "urgent": False}
         rows.append({**row, "category": cat} if rng.random() < DANGER_CATEGORY_SHARE else row)
     for t in safe_texts(rng, 3000):
@@ -275,7 +275,7 @@ def _first_category(row: dict) -> str | None:
     return c[0] if isinstance(c, list) and c else c
 
 
-def fit(rows: list[dict], c_reg: float = 2.0) -> dict:
+def fit(rows: list[dict], c_reg: float = 2.0, c_urgent: float | None = None) -> dict:
     """Fit both heads; return the model as a JSON-ready dict."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -310,7 +310,8 @@ def fit(rows: list[dict], c_reg: float = 2.0) -> dict:
     ):
         X = matrix(sel)
         y = [labels(rows[i]) for i in sel]
-        clf = LogisticRegression(C=c_reg, max_iter=2000, class_weight="balanced" if head == "urgent" else None)
+        c = c_urgent if head == "urgent" and c_urgent else c_reg
+        clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if head == "urgent" else None)
         clf.fit(X, y)
         W = clf.coef_.T  # features x classes
         intercept = clf.intercept_
@@ -346,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extra", action="append", default=[], help="more labelled JSONL (same format as dev.jsonl)")
     ap.add_argument("--out", default=str(MODEL))
     ap.add_argument("--C", type=float, default=2.0, help="inverse regularisation strength")
+    ap.add_argument("--C-urgent", type=float, default=None, help="the same for the urgency head (default: --C)")
     ap.add_argument("--no-write-corpus", action="store_true")
     args = ap.parse_args(argv)
     for extra in args.extra:
@@ -368,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         # Residents' own choices (same format as dev.jsonl) count like hand-written phrasings.
         rows += [r for r in read_jsonl(Path(extra)) if r.get("text") and r.get("intent")] * 3
     _label_urgency(rows)
-    model = fit(rows, args.C)
+    model = fit(rows, args.C, args.C_urgent)
     with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as fh:
         json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
     print(f"wrote {args.out} ({Path(args.out).stat().st_size // 1024} KiB, {len(model['features'])} features, "
