@@ -133,3 +133,13 @@ def adopt(session: AsyncSession, cls: type[T], values: dict[str, Any], **loaded:
     for k, v in loaded.items():
         set_committed_value(obj, k, v)
     return obj
+
+
+def tx_memo(session: AsyncSession, name: str) -> dict:
+    """A dict kept in the session for the current transaction only (a new transaction starts empty): for what a
+    transaction reads once and may reuse, never across a commit."""
+    tx = session.sync_session.get_transaction()
+    held = session.info.get(("tx_memo", name))
+    if held is None or held[0] is not tx:
+        held = session.info[("tx_memo", name)] = (tx, {})
+    return held[1]

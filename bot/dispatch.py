@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Incoming, Rendered, Reply
 from bot.db import adopt
+from bot.prepared import Prepared
 from models import ChatIdentity, ConversationState, Person, RoleAssignment
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _identity_query():
                       .outerjoin(st, st.c.identity_id == ci.c.id))
          .where(ci.c.platform == bindparam("platform"), ci.c.chat_id == bindparam("chat_id"))
          .order_by(r.c.id))
-    return q, spans
+    return Prepared(q), spans
 
 
 _IDENTITY_Q, _SPANS = _identity_query()
@@ -287,7 +288,7 @@ class Dispatcher:
                         now: datetime) -> tuple[ChatIdentity, Person | None, ConversationState]:
         """The chat's identity, its person with roles, and its pending step: one Core statement (a row per role),
         adopted into the session as ORM objects. The identity is created on first contact."""
-        rows = (await session.execute(_IDENTITY_Q, {"platform": inc.platform, "chat_id": inc.chat_id})).all()
+        rows = await _IDENTITY_Q.rows(session, {"platform": inc.platform, "chat_id": inc.chat_id})
         if not rows:
             ident = ChatIdentity(platform=inc.platform, chat_id=inc.chat_id, language_code=inc.language_code,
                                  display_name=(inc.display_name or "")[:200], last_seen_at=now, created_at=now)

@@ -65,6 +65,11 @@ class Connection:
         self._tx = _Immediate()
 
     @property
+    def raw(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself, for statements run at the driver (bot/prepared.py)."""
+        return self._conn
+
+    @property
     def isolation_level(self):
         return self._conn.isolation_level
 

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core import Button, Photo, Reply
-from bot.db import adopt
+from bot.db import adopt, tx_memo
+from bot.prepared import Prepared
 from bot.dispatch import Refused
 from bot.services import outbox, routing, timekeeping
 from bot.services.orgcache import org
@@ -47,10 +48,10 @@ def can(case: Case, action: str) -> bool:
 
 
 _CASE = Case.__table__
-_EVENT_INSERT = CaseEvent.__table__.insert()
-_CASE_BY_ID = select(_CASE).where(_CASE.c.id == bindparam("id"))
-_CASE_FOR_UPDATE = _CASE_BY_ID.with_for_update()
-_CASE_UPDATE = _CASE.update().where(_CASE.c.id == bindparam("case_pk"))  # SET: the columns given (cached per set)
+_CASE_KEYS = [c.key for c in _CASE.c]
+_EVENT_INSERT = Prepared(CaseEvent.__table__.insert())
+_CASE_FOR_UPDATE = Prepared(select(_CASE).where(_CASE.c.id == bindparam("id")).with_for_update())
+_CASE_UPDATE = Prepared(_CASE.update().where(_CASE.c.id == bindparam("case_pk")))  # SET: the columns given
 
 
 def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, now: datetime,
@@ -70,7 +71,7 @@ def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, 
 
 async def save(session: AsyncSession, case: Case, **values: Any) -> None:
     """Write these columns of the case now, with one Core UPDATE, and keep the object in step (not dirty)."""
-    await session.execute(_CASE_UPDATE, {"case_pk": case.id, **values})
+    await _CASE_UPDATE.run(session, {"case_pk": case.id, **values})
     for k, v in values.items():
         set_committed_value(case, k, v)
 
@@ -82,7 +83,7 @@ async def transition(session: AsyncSession, case: Case, action: str, actor_id: i
     allowed, to = TRANSITIONS[action]
     if case.state not in allowed:
         raise Refused("cases/illegal_transition", case_id=case.id, state=case.state, action=action)
-    await session.execute(_EVENT_INSERT, {"case_id": case.id, "at": now, "actor_id": actor_id, "kind": action,
+    await _EVENT_INSERT.run(session, {"case_id": case.id, "at": now, "actor_id": actor_id, "kind": action,
                                           "from_state": case.state, "to_state": to, "note": note, "data": data})
     await save(session, case, state=to, updated_at=now, **(changes or {}))
     await timekeeping.plan_after(session, case, action, now)  # (re)plan reminders, deadlines, follow-ups
@@ -91,10 +92,10 @@ async def transition(session: AsyncSession, case: Case, action: str, actor_id: i
 async def load_for_update(session: AsyncSession, case_id: int) -> Case:
     """The case row, locked for this transaction on PostgreSQL, so two presses cannot both pass the state check.
     Read fresh even when the session holds it (another transaction may have changed it before we took the lock)."""
-    row = (await session.execute(_CASE_FOR_UPDATE, {"id": case_id})).mappings().first()
+    row = await _CASE_FOR_UPDATE.first(session, {"id": case_id})
     if row is None:
         raise Refused("cases/not_found", case_id=case_id)
-    return adopt(session, Case, dict(row))
+    return adopt(session, Case, dict(zip(_CASE_KEYS, row)))
 
 
 # -- rights ---------------------------------------------------------------------
@@ -145,19 +146,19 @@ async def can_view(session: AsyncSession, person: Person | None, case: Case) -> 
 _PHOTO = CasePhoto.__table__
 _FOLLOWER = CaseFollower.__table__
 # photos and followers of a case in one statement: (kind, id, platform, file_ref, stage)
-_EXTRAS_Q = union_all(
+_EXTRAS_Q = Prepared(union_all(
     select(literal("p"), _PHOTO.c.id, _PHOTO.c.platform, _PHOTO.c.file_ref, _PHOTO.c.stage)
     .where(_PHOTO.c.case_id == bindparam("id")),
     select(literal("f"), _FOLLOWER.c.person_id, literal(None), literal(None), literal(None))
     .where(_FOLLOWER.c.case_id == bindparam("id")),
-)
+))
 _PERSON = Person.__table__
 _ROLE = RoleAssignment.__table__
 # people with their active roles (a row per role; role columns empty for someone with none)
-_PEOPLE_Q = (select(_PERSON.c.id, _PERSON.c.name, _PERSON.c.phone, _PERSON.c.unit, _PERSON.c.room, _ROLE)
+_PEOPLE_Q = Prepared(select(_PERSON.c.id, _PERSON.c.name, _PERSON.c.phone, _PERSON.c.unit, _PERSON.c.room, _ROLE)
              .select_from(_PERSON.outerjoin(_ROLE, and_(_ROLE.c.person_id == _PERSON.c.id, _ROLE.c.active.is_(True))))
              .where(_PERSON.c.id.in_(bindparam("ids", expanding=True))))
-_ROLE_AT = len(_PEOPLE_Q.selected_columns) - len(_ROLE.c)
+_ROLE_AT = len(_PEOPLE_Q.statement.selected_columns) - len(_ROLE.c)
 RoleRow = namedtuple("RoleRow", [c.key for c in _ROLE.c])  # reads like a RoleAssignment (r.role, r.grid_id …)
 
 
@@ -171,12 +172,12 @@ class PhotoRow:
 async def _extras(session: AsyncSession, case: Case) -> tuple[list[PhotoRow], list[int]]:
     """A case's photos (with .platform, .file_ref, .stage) and followers, read once a transaction (forget() after
     adding either). The session is flushed first: a photo or follower added as an ORM object counts."""
-    memo = session.info.setdefault("case_extras", {})
+    memo = tx_memo(session, "case_extras")
     if case.id not in memo:
         if session.new:
             await session.flush()
         photos, followers = [], []
-        for kind, i, platform, ref, stage in (await session.execute(_EXTRAS_Q, {"id": case.id})).all():
+        for kind, i, platform, ref, stage in await _EXTRAS_Q.rows(session, {"id": case.id}):
             if kind == "p":
                 photos.append((i, PhotoRow(platform, ref, stage)))
             else:
@@ -186,7 +187,7 @@ async def _extras(session: AsyncSession, case: Case) -> tuple[list[PhotoRow], li
 
 
 def forget(session: AsyncSession, case_id: int) -> None:
-    session.info.get("case_extras", {}).pop(case_id, None)
+    tx_memo(session, "case_extras").pop(case_id, None)
 
 
 @dataclass(frozen=True)
@@ -202,16 +203,16 @@ class PersonBrief:
 
 async def people(session: AsyncSession, ids) -> dict[int, PersonBrief]:
     """These people (name, phone, unit, room, active roles), read once a transaction, in one statement."""
-    memo = session.info.setdefault("case_people", {})
+    memo = tx_memo(session, "case_people")
     missing = {i for i in ids if i is not None and i not in memo}
     if missing:
         found: dict[int, tuple[Any, list]] = {}
-        for row in (await session.execute(_PEOPLE_Q, {"ids": sorted(missing)})).all():
+        for row in await _PEOPLE_Q.rows(session, {"ids": sorted(missing)}):
             roles = found.setdefault(row[0], (row, []))[1]
             if row[_ROLE_AT] is not None:
                 roles.append(RoleRow(*row[_ROLE_AT:]))
         for pid, (row, roles) in found.items():
-            memo[pid] = PersonBrief(row.id, row.name, row.phone, row.unit, row.room, tuple(roles))
+            memo[pid] = PersonBrief(*row[:5], tuple(roles))
     return memo
 
 
@@ -342,8 +343,8 @@ async def find_duplicate(session: AsyncSession, reporter: Person, d: Draft) -> C
 
 
 _CASE_DEFAULTS = {c.key: None for c in _CASE.c} | {"reopen_count": 0, "escalation_level": 0, "supervised": False}
-_CASE_INSERT = _CASE.insert()
-_PHOTO_INSERT = _PHOTO.insert()
+_CASE_INSERT = Prepared(_CASE.insert())
+_PHOTO_INSERT = Prepared(_PHOTO.insert())
 
 
 async def file_case(session: AsyncSession, app: "App", reporter: Person, d: Draft, now: datetime) -> Case:
@@ -361,9 +362,9 @@ async def file_case(session: AsyncSession, app: "App", reporter: Person, d: Draf
         parse=d.parse or {}, supervised=r.reason in ("no_address", "no_staff"), created_at=now, updated_at=now,
     )
     del values["id"]
-    cid = (await session.execute(_CASE_INSERT, values)).inserted_primary_key[0]
+    cid = await _CASE_INSERT.run(session, values)
     case = adopt(session, Case, {"id": cid, **values})
-    await session.execute(_EVENT_INSERT, [
+    await _EVENT_INSERT.run(session, [
         {"case_id": cid, "at": now, "actor_id": reporter.id, "kind": "submit", "from_state": None,
          "to_state": "submitted", "note": None, "data": {"category": d.category, "urgent": d.urgent}},
         {"case_id": cid, "at": now, "actor_id": None, "kind": "assign", "from_state": "submitted",
@@ -371,10 +372,10 @@ async def file_case(session: AsyncSession, app: "App", reporter: Person, d: Draf
          "data": {"reason": r.reason, "assignee": r.assignee_id, "department": r.department_id}},
     ])
     if d.photos:
-        await session.execute(_PHOTO_INSERT, [{"case_id": cid, "platform": platform, "file_ref": ref,
+        await _PHOTO_INSERT.run(session, [{"case_id": cid, "platform": platform, "file_ref": ref,
                                                "stage": "report", "created_at": now} for platform, ref in d.photos])
     # what view() would read back: the photos just given, no followers yet
-    session.info.setdefault("case_extras", {})[cid] = ([PhotoRow(p, ref, "report") for p, ref in d.photos], [])
+    tx_memo(session, "case_extras")[cid] = ([PhotoRow(p, ref, "report") for p, ref in d.photos], [])
     await timekeeping.plan_after(session, case, "assign", now)
     rows = await _assignee_rows(session, case, now)
     who = await people(session, r.inform_ids)

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Blocked, Button, Photo, Rejected, Reply, RetryAfter, SentRef, Transient
+from bot import prepared
 from bot.db import take_lease
 from bot.services.loop import PassLoop
 from bot.dispatch import pick_locale
@@ -125,6 +126,10 @@ async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None
         sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
                f"({', '.join(dialect.identifier_preparer.quote(n) for n in names)}) SELECT * FROM unnest({casts})")
         await conn.exec_driver_sql(sql, tuple(list(col) for col in zip(*params)))
+        return
+    raw, _ = await prepared.raw_connection(session)
+    if raw is not None:  # SQLite inline: at the driver (the values are converted above)
+        raw.executemany(compiled.string, params)
         return
     await conn.exec_driver_sql(compiled.string, params)
 

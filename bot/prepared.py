@@ -1,0 +1,116 @@
+"""Statements compiled once and run at the driver on the hot paths (SQLite, inline), else through SQLAlchemy.
+
+A Core statement run through SQLAlchemy pays, every time, for its cache key (a walk over the whole statement),
+an execution context and a result object: on a local SQLite file that is several times what SQLite itself spends.
+`Prepared` compiles the statement once per dialect, keeps each parameter's and each column's converters (the same
+ones SQLAlchemy applies: aware datetimes, JSON, booleans), and runs it on the session's own connection, inside the
+session's transaction. Any other driver (asyncpg) takes the ordinary `session.execute` path: same rows, same rules.
+A Core statement never autoflushes; nor does this: flush first if pending ORM objects must be seen.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import sqlite_inline
+from bot.db import tx_memo
+
+
+class Prepared:
+    def __init__(self, statement: Any):
+        self.statement = statement
+        self._plans: dict[tuple, tuple] = {}
+
+    # -- running -----------------------------------------------------------------------
+    async def rows(self, session: AsyncSession, params: dict[str, Any] | None = None) -> list[tuple]:
+        """The result rows as tuples of converted values (a SELECT, or a statement with RETURNING)."""
+        raw, dialect = await raw_connection(session)
+        if raw is None:
+            return [tuple(r) for r in (await session.execute(self.statement, params or {})).all()]
+        sql, args, results = self._bind(dialect, params or {})
+        out = raw.execute(sql, args).fetchall()
+        if not results:
+            return out
+        done = []
+        for row in out:
+            row = list(row)
+            for i, p in results:
+                row[i] = p(row[i])
+            done.append(tuple(row))
+        return done
+
+    async def first(self, session: AsyncSession, params: dict[str, Any] | None = None) -> tuple | None:
+        rows = await self.rows(session, params)
+        return rows[0] if rows else None
+
+    async def run(self, session: AsyncSession, params: dict[str, Any] | Sequence[dict[str, Any]]) -> int | None:
+        """An INSERT/UPDATE/DELETE, once or (a list of parameter sets) many times; the new row's id for a single
+        INSERT, else None."""
+        raw, dialect = await raw_connection(session)
+        if raw is None:
+            res = await session.execute(self.statement, params)
+            if isinstance(params, dict) and getattr(res.context, "isinsert", False):
+                return res.inserted_primary_key[0]
+            return None
+        if isinstance(params, dict):
+            sql, args, _ = self._bind(dialect, params)
+            return raw.execute(sql, args).lastrowid
+        if params:
+            sql, _, _ = self._bind(dialect, params[0])
+            raw.executemany(sql, [self._bind(dialect, p)[1] for p in params])
+        return None
+
+    # -- compiling -------------------------------------------------------------------------
+    def _bind(self, dialect: Any, params: dict[str, Any]) -> tuple[str, list, list]:
+        lists = tuple((k, len(v)) for k, v in params.items() if isinstance(v, (list, tuple)))
+        key = (tuple(params), lists)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._compile(dialect, params, dict(lists))
+        sql, order, results = plan
+        args = []
+        for name, proc, many, fixed in order:
+            v = fixed if name is None else params[name]
+            if many:
+                args.extend(x if proc is None else proc(x) for x in v)
+            else:
+                args.append(v if proc is None else proc(v))
+        return sql, args, results
+
+    def _compile(self, dialect: Any, params: dict[str, Any], lists: dict[str, int]) -> tuple[str, list, list]:
+        stmt = self.statement
+        compiled = stmt.compile(dialect=dialect, column_keys=list(params) if stmt.is_dml else None)
+        sql = compiled.string
+        procs = compiled._bind_processors
+        order = []
+        for name in compiled.positiontup:
+            bp = compiled.binds[name]
+            many = name in lists or bp.expanding
+            if many:
+                n = lists.get(name, 0)
+                sql = sql.replace(f"(__[POSTCOMPILE_{name}])", "(" + ", ".join("?" * n) + ")" if n else
+                                  "(NULL)", 1)
+            if bp.key in params or name in params:
+                order.append((bp.key if bp.key in params else name, procs.get(name), many, None))
+            else:  # a literal or a default of the statement itself
+                order.append((None, procs.get(name), many, bp.effective_value))
+        results = [(i, p) for i, p in enumerate(col[3]._cached_result_processor(dialect, None)
+                                                 for col in compiled._result_columns) if p is not None]
+        return sql, order, results
+
+
+async def raw_connection(session: AsyncSession) -> tuple[Any, Any]:
+    """The session's sqlite3 connection (its transaction begun) and dialect, when it runs on the inline adapter;
+    else (None, None)."""
+    memo = tx_memo(session, "prepared")
+    if "raw" in memo:  # same transaction: same connection, begun
+        return memo["raw"]
+    conn = await session.connection()
+    raw = dialect = None
+    if conn.dialect.name == "sqlite":
+        driver = conn.sync_connection.connection.driver_connection
+        if isinstance(driver, sqlite_inline.Connection):
+            raw, dialect = driver.raw, conn.dialect
+    tx_memo(session, "prepared")["raw"] = (raw, dialect)  # the transaction exists now (connection() began it)
+    return raw, dialect
