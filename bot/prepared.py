@@ -88,7 +88,7 @@ class Prepared:
             bp = compiled.binds[name]
             many = name in lists or bp.expanding
             if many:
-                n = lists.get(name, 0)
+                n = lists[name] if name in lists else len(bp.effective_value or ())
                 sql = sql.replace(f"(__[POSTCOMPILE_{name}])", "(" + ", ".join("?" * n) + ")" if n else
                                   "(NULL)", 1)
             if bp.key in params or name in params:

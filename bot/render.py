@@ -88,6 +88,7 @@ class Renderer:
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=False,
+                auto_reload=False,  # templates are read once per process: no stat() per render and per include
             )
             env.globals["label"] = lambda k, **c: self._label_markup(k, locale, html, **c)
             env.globals["colour_mark"] = lambda c: COLOUR_MARK.get(c, "⚪")

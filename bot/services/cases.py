@@ -327,19 +327,31 @@ class Draft:
     parse: dict | None = None
 
 
+def _dup_query(where_place):
+    return Prepared(select(_CASE).where(
+        _CASE.c.community_id == bindparam("community"), _CASE.c.category == bindparam("category"),
+        _CASE.c.state.in_(OPEN_STATES), _CASE.c.reporter_id != bindparam("me"), where_place,
+    ).order_by(_CASE.c.id.desc()).limit(1))
+
+
+_DUP_IN_BUILDING = _dup_query(_CASE.c.building_id == bindparam("place"))
+_DUP_IN_GRID = _dup_query(_CASE.c.grid_id == bindparam("place"))
+
+
 async def find_duplicate(session: AsyncSession, reporter: Person, d: Draft) -> Case | None:
     """An open case of the same category in the same building (or grid, without a building) by someone else."""
-    q = select(_CASE).where(_CASE.c.category == d.category, _CASE.c.state.in_(OPEN_STATES),
-                            _CASE.c.reporter_id != reporter.id)
+    cache = org(session)
     if d.building_id:
-        q = q.where(_CASE.c.building_id == d.building_id)
+        b = await cache.building(session, d.building_id)
+        query, place = _DUP_IN_BUILDING, d.building_id
     elif reporter.building_id:
-        b = await org(session).building(session, reporter.building_id)
-        q = q.where(_CASE.c.grid_id == b.grid_id)
+        b = await cache.building(session, reporter.building_id)
+        query, place = _DUP_IN_GRID, b.grid_id
     else:
         return None
-    row = (await session.execute(q.order_by(_CASE.c.id.desc()).limit(1))).mappings().first()
-    return adopt(session, Case, dict(row)) if row else None
+    row = await query.first(session, {"community": b.community_id, "category": d.category, "me": reporter.id,
+                                      "place": place})
+    return adopt(session, Case, dict(zip(_CASE_KEYS, row))) if row else None
 
 
 _CASE_DEFAULTS = {c.key: None for c in _CASE.c} | {"reopen_count": 0, "escalation_level": 0, "supervised": False}

@@ -99,8 +99,11 @@ async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None
     insert's per-row bookkeeping cost more than the statement."""
     if not rows:
         return
-    conn = await session.connection()
-    dialect = conn.dialect
+    raw, dialect = await prepared.raw_connection(session)
+    conn = None
+    if raw is None:
+        conn = await session.connection()
+        dialect = conn.dialect
     table = Outbox.__table__
     compiled, names, getters = _insert_plan(dialect, tuple(rows[0]))
     params = []
@@ -127,7 +130,6 @@ async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None
                f"({', '.join(dialect.identifier_preparer.quote(n) for n in names)}) SELECT * FROM unnest({casts})")
         await conn.exec_driver_sql(sql, tuple(list(col) for col in zip(*params)))
         return
-    raw, _ = await prepared.raw_connection(session)
     if raw is not None:  # SQLite inline: at the driver (the values are converted above)
         raw.executemany(compiled.string, params)
         return

@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.prepared import Prepared
 from bot.services.orgcache import org
 from models import Case, RoleAssignment
 
@@ -80,9 +81,9 @@ _CASE = Case.__table__
 _OPEN = (select(func.count()).where(_CASE.c.assignee_id == _ROLE.c.person_id, _CASE.c.state.in_(OPEN_STATES))
          .scalar_subquery())
 _HOLDERS = {
-    scope: select(_ROLE.c.person_id, _ROLE.c.role, _OPEN).where(
+    scope: Prepared(select(_ROLE.c.person_id, _ROLE.c.role, _OPEN).where(
         _ROLE.c.active.is_(True), _ROLE.c.role.in_(bindparam("roles", expanding=True)),
-        _ROLE.c[scope] == bindparam("scope"))
+        _ROLE.c[scope] == bindparam("scope")))
     for scope in ("grid_id", "department_id")
 }
 
@@ -91,7 +92,7 @@ async def _least_loaded_holders(session: AsyncSession, scope: str, scope_id: int
                                 roles: tuple[str, ...]) -> dict[str, int]:
     """role -> its least-loaded active holder in the scope (fewest open cases, then the lowest id)."""
     best: dict[str, tuple[int, int]] = {}
-    for pid, role, load in (await session.execute(_HOLDERS[scope], {"roles": list(roles), "scope": scope_id})).all():
+    for pid, role, load in await _HOLDERS[scope].rows(session, {"roles": list(roles), "scope": scope_id}):
         if role not in best or (load, pid) < best[role]:
             best[role] = (load, pid)
     return {role: pid for role, (_, pid) in best.items()}
