@@ -54,21 +54,6 @@ _CASE_FOR_UPDATE = Prepared(select(_CASE).where(_CASE.c.id == bindparam("id")).w
 _CASE_UPDATE = Prepared(_CASE.update().where(_CASE.c.id == bindparam("case_pk")))  # SET: the columns given
 
 
-def _move(session: AsyncSession, case: Case, action: str, actor_id: int | None, now: datetime,
-          note: str | None = None, **data: Any) -> CaseEvent:
-    """The ORM form of transition(), for callers holding only a sync hook. Same checks, same event."""
-    allowed, to = TRANSITIONS[action]
-    if case.state not in allowed:
-        raise Refused("cases/illegal_transition", case_id=case.id, state=case.state, action=action)
-    ev = CaseEvent(case_id=case.id, at=now, actor_id=actor_id, kind=action, from_state=case.state, to_state=to,
-                   note=note, data=data)
-    case.state = to
-    case.updated_at = now
-    session.add(ev)
-    timekeeping.on_case_event(session, case, action, now)  # (re)plan reminders, deadlines, follow-ups
-    return ev
-
-
 async def save(session: AsyncSession, case: Case, **values: Any) -> None:
     """Write these columns of the case now, with one Core UPDATE, and keep the object in step (not dirty)."""
     await _CASE_UPDATE.run(session, {"case_pk": case.id, **values})
@@ -426,7 +411,7 @@ async def accept(session: AsyncSession, case_id: int, actor: Person, now: dateti
 async def progress(session: AsyncSession, case_id: int, actor: Person, note: str, now: datetime) -> Case:
     case = await load_for_update(session, case_id)
     await require_handler(session, actor, case)
-    _move(session, case, "progress", actor.id, now, note=note)
+    await transition(session, case, "progress", actor.id, now, note=note)
     await tell_residents(session, case, "progress", now, actor.id, note=note)
     return case
 
@@ -435,9 +420,8 @@ async def resolve(session: AsyncSession, case_id: int, actor: Person, note: str,
                   now: datetime) -> Case:
     case = await load_for_update(session, case_id)
     await require_handler(session, actor, case)
-    _move(session, case, "resolve", actor.id, now, note=note, photos=len(photos))
-    case.resolved_at = now
-    case.resolution_note = note
+    await transition(session, case, "resolve", actor.id, now, note=note, photos=len(photos),
+                     changes={"resolved_at": now, "resolution_note": note})
     for platform, ref in photos:
         session.add(CasePhoto(case_id=case.id, platform=platform, file_ref=ref, stage="resolution", created_at=now))
     await session.flush()
@@ -462,9 +446,7 @@ async def rate(session: AsyncSession, case_id: int, actor: Person, stars: int, n
         raise Refused("errors/stale_button")
     if case.state == "closed" and case.rating is not None:
         raise Refused("cases/already_rated", case_id=case.id, rating=case.rating)
-    _move(session, case, "close", actor.id, now, rating=stars)
-    case.rating = stars
-    case.closed_at = now
+    await transition(session, case, "close", actor.id, now, rating=stars, changes={"rating": stars, "closed_at": now})
     if case.assignee_id:
         outbox.enqueue(session, case.assignee_id, Reply("cases/rated", {"case": await view(
             session, case, await session.get(Person, case.assignee_id)), "stars": stars}), now)
@@ -487,13 +469,10 @@ async def reopen(session: AsyncSession, app: "App", case_id: int, actor: Person,
         raise Refused("cases/not_yours", case_id=case.id)
     if case.resolved_at and now - case.resolved_at > REOPEN_WITHIN:
         raise Refused("cases/reopen_too_late", case_id=case.id)
-    _move(session, case, "reopen", actor.id, now, note=reason)
-    case.reopen_count += 1
-    case.rating = None
-    case.closed_at = None
-    case.resolved_at = None
     accept_due, resolve_due = routing.due_times(app.routing, case.colour, now)
-    case.accept_due_at, case.resolve_due_at = accept_due, resolve_due
+    await transition(session, case, "reopen", actor.id, now, note=reason, changes={
+        "reopen_count": case.reopen_count + 1, "rating": None, "closed_at": None, "resolved_at": None,
+        "accept_due_at": accept_due, "resolve_due_at": resolve_due})
     await tell_assignee(session, case, now, template="cases/reopened_worker", reason=reason)
     await tell_residents(session, case, "reopened", now, actor.id, reason=reason)
     return case
@@ -505,7 +484,7 @@ async def cancel(session: AsyncSession, case_id: int, actor: Person, now: dateti
         raise Refused("cases/not_yours", case_id=case.id)
     if not can(case, "cancel"):
         raise Refused("cases/cannot_cancel", case_id=case.id, state=case.state)
-    _move(session, case, "cancel", actor.id, now)
+    await transition(session, case, "cancel", actor.id, now)
     if case.assignee_id:
         outbox.enqueue(session, case.assignee_id, Reply("cases/cancelled_worker", {"case": await view(
             session, case, await session.get(Person, case.assignee_id))}), now)
@@ -525,9 +504,9 @@ async def escalate(session: AsyncSession, case_id: int, actor: Person, departmen
     if handler is None:
         raise Refused("cases/department_unstaffed", department=dep.name)
     previous = case.assignee_id
-    _move(session, case, "escalate", actor.id, now, note=note, department=dep.id, to=handler, previous=previous)
-    case.department_id, case.assignee_id = dep.id, handler
-    case.escalation_level += 1
+    await transition(session, case, "escalate", actor.id, now, note=note, department=dep.id, to=handler,
+                     previous=previous, changes={"department_id": dep.id, "assignee_id": handler,
+                                                 "escalation_level": case.escalation_level + 1})
     await tell_assignee(session, case, now, template="cases/escalated_to_you", by=actor.name)
     await tell_residents(session, case, "escalated", now, actor.id)
     return case
@@ -574,9 +553,9 @@ async def hand_back(session: AsyncSession, app: "App", case_id: int, actor: Pers
         targets = [coord] if coord and coord != actor.id else []
     if not targets:
         raise Refused("cases/no_supervisor")
-    _move(session, case, "hand_back", actor.id, now, note=note, to=targets[0], previous=case.assignee_id)
-    case.assignee_id = targets[0]
-    case.department_id = None if case.route_reason != "department" else case.department_id
+    await transition(session, case, "hand_back", actor.id, now, note=note, to=targets[0], previous=case.assignee_id,
+                     changes={"assignee_id": targets[0],
+                              "department_id": None if case.route_reason != "department" else case.department_id})
     await tell_assignee(session, case, now, template="cases/handed_back_to_you", by=actor.name)
     return case
 
@@ -588,8 +567,8 @@ async def reassign(session: AsyncSession, case_id: int, actor: Person, to_person
     to = await session.get(Person, to_person_id)
     if to is None or not (active_roles(to) - {"resident"}):
         raise Refused("errors/stale_button")
-    _move(session, case, "assign", actor.id, now, to=to.id, previous=case.assignee_id)
-    case.assignee_id = to.id
+    await transition(session, case, "assign", actor.id, now, to=to.id, previous=case.assignee_id,
+                     changes={"assignee_id": to.id})
     await tell_assignee(session, case, now)
     return case
 

@@ -284,15 +284,9 @@ def polite(tc: TimeConfig, t: datetime) -> datetime:
 PLAN_ACTIONS = {"assign", "accept", "resolve", "close", "reopen", "cancel", "escalate", "hand_back"}
 
 
-def on_case_event(session: AsyncSession, case: Case, action: str, now: datetime) -> None:
-    """After a transition: ask the next sweep to (re)plan the case's due items. Adds one row, needs no configuration,
-    so it fits in any transaction; stale items are cancelled by the plan, and every firing re-checks the case anyway."""
-    if action in PLAN_ACTIONS and case.id is not None:
-        session.add(DueItem(**_plan_values(case, action, now)))
-
-
 async def plan_after(session: AsyncSession, case: Case, action: str, now: datetime) -> None:
-    """on_case_event() as one Core INSERT, for the transitions written with Core (bot/services/cases.py)."""
+    """After a transition: ask the next sweep to (re)plan the case's due items. One row, no configuration needed,
+    so it fits in any transaction; stale items are cancelled by the plan, and every firing re-checks the case anyway."""
     if action in PLAN_ACTIONS and case.id is not None:
         await _DUE_INSERT.run(session, _plan_values(case, action, now))
 
@@ -664,8 +658,8 @@ async def _rung(f: Fire, case: Case, name: str, step: int, clock: str) -> bool:
     previous = case.assignee_id
     if department is not None:
         if cases.can(case, "escalate"):
-            cases._move(s, case, "escalate", None, now, note=None, department=department.id, to=targets[0],
-                        previous=previous, ladder=step)
+            await cases.transition(s, case, "escalate", None, now, note=None, department=department.id,
+                                   to=targets[0], previous=previous, ladder=step)
         case.department_id, case.assignee_id = department.id, targets[0]
         case.escalation_level += 1
     case.supervised = True
