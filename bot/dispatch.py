@@ -251,8 +251,10 @@ class Dispatcher:
         now = app.clock.now()
         replies: list[Reply] = []
         toast: str | None = None
-        async with app.sessionmaker() as session:
-            await session.begin()
+        # closed explicitly rather than by `async with`: AsyncSession's __aexit__ runs close() in a task of its own
+        # (two more turns of the loop on every event); the transaction begins with the first statement
+        session = app.sessionmaker()
+        try:
             identity, person, state = await self._identity(session, inc, now)
             locale = pick_locale(person, identity, app.settings.default_locale)
             ctx = Ctx(app=app, session=session, incoming=inc, identity=identity, person=person,
@@ -270,6 +272,8 @@ class Dispatcher:
                 await session.rollback()
                 raise
             replies = [result] if isinstance(result, Reply) else list(result or [])
+        finally:
+            await session.close()
         for r in replies:
             if r.toast:
                 toast = app.renderer.text(r.template, r.context, locale, html=False)
