@@ -32,6 +32,18 @@ INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.1, "volunteer
 URGENT_THRESHOLD = 0.55
 # How far an urgent message leans away from the categories marked `rarely_urgent` in the taxonomy (in logits).
 URGENT_CATEGORY_PENALTY = 2.5
+# How far a danger frame that fired leans the category towards the one it speaks for (in logits): a person down
+# is care, a knife in hand is public order, water in the fuse box is a hazard before it is a leak.
+FRAME_CATEGORY_WEIGHT = 1.5
+# A question about a report already made ("我上次报的燃气味处理了吗") is not a new alarm, unless it says the danger
+# is still there.
+_ASKS_ABOUT_REPORT = re.compile(
+    r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理)|"
+    r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
+# An event told as over: even an `always` cue does not count in such a clause.
+_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
+                         r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b", re.ASCII)
+_STILL_DANGEROUS = re.compile(r"还在|越来越|现在|又|仍然|一直|\b(still|again|now|getting worse|right now)\b", re.ASCII)
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
@@ -140,6 +152,8 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
             clause = text[start : nxt.start() if nxt else len(text)]
             if _STRONG_HYPOTHETICAL.search(clause):
                 continue
+            if _PAST_EVENT.search(clause) and not _STILL_DANGEROUS.search(clause):
+                continue  # "上周有人晕倒过": it happened once, nobody needs to come now
             if any(a in clause for a in tax.urgency_always) or not any(n.search(clause) for n in tax.urgency_not_if):
                 hits.append(word.strip())
                 break
@@ -162,7 +176,7 @@ def match_activity(text: str, tax: Taxonomy) -> tuple[str | None, str | None]:
 
 
 def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
-                danger: list[str]) -> tuple[list[tuple[str, float]], list[str]]:
+                danger: list[str], frame_cats: tuple[str, ...] = ()) -> tuple[list[tuple[str, float]], list[str]]:
     probs = model.predict("category", text, encoded) if "category" in model.heads else {}
     hits = tax.keyword_hits(text)
     logits = {}
@@ -179,6 +193,8 @@ def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
         if danger and tax.categories[cid].extra.get("rarely_urgent"):
             # Someone may be hurt: a fight heard through the wall is public order before it is noise.
             logits[cid] -= URGENT_CATEGORY_PENALTY
+        if cid in frame_cats:
+            logits[cid] += FRAME_CATEGORY_WEIGHT
     m = max(logits.values())
     ex = {c: math.exp(v - m) for c, v in logits.items()}
     s = sum(ex.values())
@@ -230,6 +246,13 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     lang = _language(norm)
     place = extract_place(norm)
     urgent, urgent_ev = detect_urgency(norm, tax)
+    frames = tax.danger.detect(norm) if tax.danger is not None else []
+    if frames:
+        urgent = True
+        urgent_ev = urgent_ev + [h.text for h in frames if h.text not in urgent_ev]
+    if urgent and _ASKS_ABOUT_REPORT.search(norm) and not _STILL_DANGEROUS.search(norm):
+        urgent, urgent_ev, frames = False, [], []
+    frame_cats = tuple(dict.fromkeys(h.category for h in frames if h.category))
     evidence: list[str] = []
 
     # Intent: the model's view plus the taxonomy's cues; danger always makes it a report.
@@ -284,7 +307,7 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     confidence = intent_conf
     when = None
     if intent == "report":
-        candidates, cat_ev = _categorise(norm, tax, model, encoded, urgent_ev)
+        candidates, cat_ev = _categorise(norm, tax, model, encoded, urgent_ev, frame_cats)
         candidates = candidates[:3]
         category, confidence = candidates[0]
         evidence += [e for e in cat_ev if e not in evidence]

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from .danger import DangerRules
+
 DEFAULTS = Path(__file__).resolve().parents[2] / "defaults"
 TAXONOMY_PATH = DEFAULTS / "taxonomy.yaml"
 POINTS_PATH = DEFAULTS / "points.yaml"
@@ -46,6 +48,8 @@ class Taxonomy:
     _kw: list[tuple[str, str, re.Pattern | None]] = field(default_factory=list, repr=False)
     _en_rx: re.Pattern | None = field(default=None, repr=False)
     _en_owner: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    # Compositional danger frames (bot/defaults/nlu/danger.yaml): parts of an emergency combined, with vetoes.
+    danger: DangerRules | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         owner: dict[str, list[str]] = {}
@@ -152,7 +156,7 @@ def _activities(points_path: Path) -> list[Activity]:
 
 
 def load_taxonomy(path: str | Path | None = None, override_path: str | Path | None = None,
-                  points_path: str | Path | None = None) -> Taxonomy:
+                  points_path: str | Path | None = None, danger_path: str | Path | None = None) -> Taxonomy:
     """Read the taxonomy (default bot/defaults/taxonomy.yaml), merge a community override, compile the cues.
 
     The override file has the same shape: `categories:` entries add a new category or extend an existing one
@@ -202,4 +206,5 @@ def load_taxonomy(path: str | Path | None = None, override_path: str | Path | No
     intent_cues = {k: [rx for lang, items in d.items() for rx in _compile_all(items, f"intents.{k}.{lang}")]
                    for k, d in intents.items()}
     acts = _activities(Path(points_path) if points_path else POINTS_PATH)
-    return Taxonomy(categories, cues, not_if, always, intent_cues, acts, tuple(sources), kw_index)
+    return Taxonomy(categories, cues, not_if, always, intent_cues, acts, tuple(sources), kw_index,
+                    danger=DangerRules.load(danger_path))

@@ -333,13 +333,14 @@ def fit(rows: list[dict], c_reg: float = 2.0, c_urgent: float | None = None) -> 
 
 
 def _label_urgency(rows: list[dict]) -> None:
-    """Report lines generated without an urgency label get the rule stage's verdict."""
+    """Report lines generated without an urgency label get the rule stage's verdict (cues and danger frames)."""
     from .core import detect_urgency
 
     tax = load_taxonomy()
     for r in rows:
         if r.get("intent") == "report" and "urgent" not in r:
-            r["urgent"] = detect_urgency(normalise(r["text"]), tax)[0]
+            norm = normalise(r["text"])
+            r["urgent"] = detect_urgency(norm, tax)[0] or bool(tax.danger and tax.danger.detect(norm))
 
 
 def main(argv: list[str] | None = None) -> int:
