@@ -129,7 +129,11 @@ def adopt(session: AsyncSession, cls: type[T], values: dict[str, Any], **loaded:
     state = instance_state(obj)
     state.dict.update(values)
     state.key = key
-    sync.add(obj)
+    attach = getattr(sync, "_update_impl", None)  # add() without its cascade walk: nothing related is attached yet
+    if attach is not None:
+        attach(state)
+    else:
+        sync.add(obj)
     for k, v in loaded.items():
         set_committed_value(obj, k, v)
     return obj

@@ -52,6 +52,7 @@ class WebChannel:
         self.app = app
         self.host, self.port = host, port
         self.messages: dict[str, list[WebMessage]] = {}
+        self._by_id: dict[str, WebMessage] = {}  # the kept messages by id (ids are unique across chats)
         self.menus: dict[str, list[tuple[str, str]]] = {}
         self._ids = itertools.count(1)
         self._versions = itertools.count(1)
@@ -78,21 +79,28 @@ class WebChannel:
             buttons=[[{"text": t, "data": d, "url": u} for t, d, u in row] for row in message.buttons],
             photo=message.photo.file_ref if message.photo else None, version=next(self._versions),
         )
-        self.messages.setdefault(chat_id, []).append(m)
-        if len(self.messages[chat_id]) > 500:
-            del self.messages[chat_id][:100]
+        self._keep(m)
         await self._notify()
         return SentRef(self.platform, chat_id, str(m.id))
 
     async def edit(self, chat_id: str, message_id: str, message: Rendered) -> None:
-        for m in reversed(self.messages.get(chat_id, [])):  # the newest first: buttons are pressed on recent ones
-            if m.id == message_id or str(m.id) == message_id:
-                m.text = message.text
-                m.buttons = [[{"text": t, "data": d, "url": u} for t, d, u in row] for row in message.buttons]
-                m.version = next(self._versions)
-                await self._notify()
-                return
-        raise KeyError("message not found")
+        m = self._by_id.get(str(message_id))
+        if m is None or m.chat_id != chat_id:
+            raise KeyError("message not found")
+        m.text = message.text
+        m.buttons = [[{"text": t, "data": d, "url": u} for t, d, u in row] for row in message.buttons]
+        m.version = next(self._versions)
+        await self._notify()
+
+    def _keep(self, m: WebMessage) -> None:
+        """Keep a chat's last 500 messages (the oldest 100 go when it is full), findable by id for edits."""
+        kept = self.messages.setdefault(m.chat_id, [])
+        kept.append(m)
+        self._by_id[str(m.id)] = m
+        if len(kept) > 500:
+            for old in kept[:100]:
+                self._by_id.pop(str(old.id), None)
+            del kept[:100]
 
     async def set_menu(self, chat_id: str, commands: list[tuple[str, str]]) -> None:
         self.menus[chat_id] = commands
@@ -128,7 +136,7 @@ class WebChannel:
 
     async def _toast(self, chat_id: str, text: str) -> None:
         m = WebMessage(id=next(self._ids), chat_id=chat_id, text=text, version=next(self._versions), toast=True)
-        self.messages.setdefault(chat_id, []).append(m)
+        self._keep(m)
         await self._notify()
 
     # -- HTTP -------------------------------------------------------------------
@@ -248,7 +256,7 @@ class WebChannel:
     def _echo(self, chat: str, text: str, photo: str | None = None) -> None:
         """The person's own words appear in their chat, as on any messenger."""
         m = WebMessage(id=next(self._ids), chat_id=chat, text=text, photo=photo, version=next(self._versions), mine=True)
-        self.messages.setdefault(chat, []).append(m)
+        self._keep(m)
 
     async def _press(self, req: web.Request) -> web.Response:
         data = await self._json(req)
