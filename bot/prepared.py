@@ -63,7 +63,7 @@ class Prepared:
 
     # -- compiling -------------------------------------------------------------------------
     def _bind(self, dialect: Any, params: dict[str, Any]) -> tuple[str, list, list]:
-        lists = tuple((k, len(v)) for k, v in params.items() if isinstance(v, (list, tuple)))
+        lists = tuple((k, len(v)) for k, v in params.items() if isinstance(v, (list, tuple)))  # one plan per length
         key = (tuple(params), lists)
         plan = self._plans.get(key)
         if plan is None:
@@ -86,7 +86,7 @@ class Prepared:
         order = []
         for name in compiled.positiontup:
             bp = compiled.binds[name]
-            many = name in lists or bp.expanding
+            many = bp.expanding  # an IN list; a list given to a JSON column is one value
             if many:
                 n = lists[name] if name in lists else len(bp.effective_value or ())
                 sql = sql.replace(f"(__[POSTCOMPILE_{name}])", "(" + ", ".join("?" * n) + ")" if n else

@@ -50,13 +50,18 @@ async def test_literals_many_rows_and_updates(app):
         await Prepared(EVENT.insert()).run(s, [
             {"case_id": cid, "at": at, "actor_id": reporter, "kind": k, "from_state": None, "to_state": "submitted",
              "note": None, "data": {"n": n}} for n, k in enumerate(("submit", "assign"))])
+        # a list given to a JSON column is one value, not an IN list
+        await Prepared(EVENT.insert()).run(s, {"case_id": cid, "at": at, "actor_id": None, "kind": "note",
+                                               "from_state": None, "to_state": None, "note": None, "data": [1, 2, 3]})
+        assert await Prepared(select(EVENT.c.data).where(EVENT.c.kind == "note", EVENT.c.case_id == bindparam("id"))
+                              ).first(s, {"id": cid}) == ([1, 2, 3],)
         await Prepared(CASE.update().where(CASE.c.id == bindparam("pk"))).run(
             s, {"pk": cid, "state": "assigned", "updated_at": at + timedelta(hours=1)})
         both = Prepared(union_all(
             select(literal("case"), CASE.c.state).where(CASE.c.id == bindparam("id")),
             select(literal("event"), EVENT.c.kind).where(EVENT.c.case_id == bindparam("id"))))
         rows = sorted(await both.rows(s, {"id": cid}))
-    assert rows == [("case", "assigned"), ("event", "assign"), ("event", "submit")]
+    assert rows == [("case", "assigned"), ("event", "assign"), ("event", "note"), ("event", "submit")]
     async with app.sessionmaker() as s:
         case = await s.get(Case, cid)
         assert case.state == "assigned" and case.updated_at == at + timedelta(hours=1)
