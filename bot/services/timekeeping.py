@@ -839,6 +839,15 @@ _CASE_COLS = tuple(_CASE.c[k] for k in _CASE_KEYS)
 _CaseRow = make_dataclass("_CaseRow", _CASE_KEYS, slots=True, eq=False)
 
 
+_DUE_NOW = (_DUE.c.state == "pending") & (_DUE.c.due_at <= bindparam("now"))
+_CLAIM_FREE = Prepared(select(*_CLAIM_COLS).where(_DUE_NOW, _DUE.c.case_id.is_(None))
+                       .order_by(_DUE.c.due_at, _DUE.c.id).limit(bindparam("limit"))
+                       .with_for_update(skip_locked=True))
+_CLAIM_WITH_CASES = Prepared(select(*_CLAIM_COLS, *_CASE_COLS).join_from(_DUE, _CASE, _CASE.c.id == _DUE.c.case_id)
+                             .where(_DUE_NOW).order_by(_DUE.c.due_at, _DUE.c.id).limit(bindparam("limit"))
+                             .with_for_update(skip_locked=True, of=(_DUE, _CASE)))
+
+
 def _among(conn: Any, col: Any, ids: list[int]) -> Any:
     """col IN ids as one parameter, not a thousand to render, bind and plan: on PostgreSQL `IN (SELECT
     unnest(array))`, on SQLite `IN (SELECT value FROM json_each(json array))`. Both are a set the planner joins
@@ -867,21 +876,15 @@ async def _sweep_batch(app: "App", limit: int, now: datetime, isolate: bool) -> 
     t = _time.perf_counter()
     async with app.sessionmaker() as s, s.begin():
         conn = await s.connection()
-        due = (_DUE.c.state == "pending") & (_DUE.c.due_at <= now)
         # items of no case (digests: a few a day) first, then the items of cases, each read with its case in the
         # same query and both rows locked: an item whose case someone is changing right now is skipped (neither
         # row is claimed), not waited for; a sweep never waits on a person's transaction (which may be waiting
         # on these very items), so the two cannot deadlock
-        claimed = [_Item(r) for r in await conn.execute(
-            select(*_CLAIM_COLS).where(due, _DUE.c.case_id.is_(None))
-            .order_by(_DUE.c.due_at, _DUE.c.id).limit(limit).with_for_update(skip_locked=True))]
+        claimed = [_Item(r) for r in await _CLAIM_FREE.rows(s, {"now": now, "limit": limit})]
         rows: dict[int, Any] = {}
         if len(claimed) < limit:
             width = len(_CLAIM_COLS)
-            for r in await conn.execute(
-                    select(*_CLAIM_COLS, *_CASE_COLS).join_from(_DUE, _CASE, _CASE.c.id == _DUE.c.case_id).where(due)
-                    .order_by(_DUE.c.due_at, _DUE.c.id).limit(limit - len(claimed))
-                    .with_for_update(skip_locked=True, of=(_DUE, _CASE))):
+            for r in await _CLAIM_WITH_CASES.rows(s, {"now": now, "limit": limit - len(claimed)}):
                 claimed.append(_Item(r[:width]))
                 if r[2] not in rows:
                     rows[r[2]] = _CaseRow(*r[width:])
