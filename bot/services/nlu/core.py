@@ -140,6 +140,15 @@ def _language(text: str) -> str:
     return "zh" if cjk else "en"
 
 
+_SMOKE_WORD = re.compile(r"烟|smok", re.ASCII)
+
+
+def _ordinary_smoke(text: str, start: int, end: int, tax: Taxonomy) -> bool:
+    """True if the sentence around a smoke cue says where ordinary smoke comes from (the danger rules' own list)."""
+    veto = tax.danger.vetoes.get("ordinary_smoke") if tax.danger is not None else None
+    return bool(veto and veto.rx.search(tax.danger.sentence(text, start, end)))
+
+
 def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
     """Danger cues in a normalised text. A cue inside a clause that talks about a risk ("万一着火", "着火了怎么办")
     does not count unless it is one of the `always` words."""
@@ -154,6 +163,11 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
                 continue
             if _PAST_EVENT.search(clause) and not _STILL_DANGEROUS.search(clause):
                 continue  # "上周有人晕倒过": it happened once, nobody needs to come now
+            dumped = tax.danger.vetoes.get("dumped") if tax.danger is not None else None
+            if dumped is not None and dumped.rx.search(clause):
+                continue  # "把剩菜倒在楼道里": something was dumped, nobody fell
+            if _SMOKE_WORD.search(word) and _ordinary_smoke(text, m.start(), m.end(), tax):
+                continue  # "烧香，烟味呛得孩子咳嗽": the smoke of a barbecue, a cigarette or incense is no fire
             if any(a in clause for a in tax.urgency_always) or not any(n.search(clause) for n in tax.urgency_not_if):
                 hits.append(word.strip())
                 break
@@ -292,7 +306,7 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         p_urgent = model.predict("urgent", norm, encoded).get("yes", 0.0)
         # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
         if p_urgent >= URGENT_THRESHOLD and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) \
-                and not any(n.search(norm) for n in tax.urgency_not_if):
+                and not any(n.search(norm) for n in tax.urgency_not_if) and not _ordinary_smoke(norm, 0, len(norm), tax):
             urgent = True
             feats = [f for f in model.top_features("urgent", "yes", norm, encoded, n=6) if len(f) > 1][:3]
             urgent_ev = [f"urgency model {p_urgent:.2f}" + (": " + " ".join(feats) if feats else "")]

@@ -95,6 +95,10 @@ class DangerRules:
             frames.append(Frame(fid, f.get("category"), pats, all_of, need,
                                 tuple(vetoes[v] for v in f.get("veto") or ())))
         self.frames = frames
+        self.vetoes = vetoes
+
+    def sentence(self, text: str, start: int, end: int) -> str:
+        return self._span(text, start, end, _SENTENCE_END)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "DangerRules":
