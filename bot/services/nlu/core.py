@@ -39,9 +39,9 @@ FRAME_CATEGORY_WEIGHT = 1.5
 # is still there.
 _ASKS_ABOUT_REPORT = re.compile(
     r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理)|"
-    r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
+    r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\bwhat.?s happening with\b|\breport i (sent|made|filed)\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
 # An event told as over: even an `always` cue does not count in such a clause.
-_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
+_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
                          r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b", re.ASCII)
 _STILL_DANGEROUS = re.compile(r"还在|越来越|现在|又|仍然|一直|\b(still|again|now|getting worse|right now)\b", re.ASCII)
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
