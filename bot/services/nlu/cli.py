@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
 from typing import IO
@@ -135,6 +136,14 @@ def _fmt(v) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second complaint at exit
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     ap = argparse.ArgumentParser(prog="gridbot parse", description="Parse resident messages (JSON lines on stdin).")
     ap.add_argument("--eval", metavar="FILE.jsonl", help="score against a labelled JSONL file and list the misses")
     ap.add_argument("--taxonomy", help="taxonomy YAML (default: bot/defaults/taxonomy.yaml)")
