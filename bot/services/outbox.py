@@ -6,6 +6,7 @@ recipient's locale, sends them paced, and records the outcome: retry with backof
 """
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import os
@@ -34,19 +35,25 @@ LEASE = "delivery"
 
 def enqueue(session: AsyncSession, person_id: int, reply: Reply, now: datetime, *, priority: int = 5,
             dedupe_key: str | None = None, delay: timedelta | None = None) -> Outbox:
-    row = Outbox(**values(person_id, reply, now, priority=priority, dedupe_key=dedupe_key, delay=delay))
+    row = Outbox(**_fields(person_id, reply, now, _jsonable(reply.context), priority, dedupe_key, delay))
     session.add(row)
     return row
 
 
 def values(person_id: int, reply: Reply, now: datetime, *, priority: int = 5, dedupe_key: str | None = None,
            delay: timedelta | None = None) -> dict[str, Any]:
-    """The row enqueue() adds, as plain column values: a caller writing many messages inserts them in one
-    Core INSERT (same transaction, same rule) without building an ORM object for each."""
+    """The row enqueue() adds, as plain column values for insert_many(): a caller writing many messages inserts
+    them in one Core INSERT (same transaction, same rule) without building an ORM object for each. The context
+    is serialised here, in one pass (later changes to the caller's dicts cannot reach the row)."""
+    return _fields(person_id, reply, now, JsonText(_encode(reply.context)), priority, dedupe_key, delay)
+
+
+def _fields(person_id: int, reply: Reply, now: datetime, context: Any, priority: int, dedupe_key: str | None,
+            delay: timedelta | None) -> dict[str, Any]:
     return dict(
         person_id=person_id,
         template=reply.template,
-        context=_jsonable(reply.context),
+        context=context,
         buttons=[[b.to_json() for b in row] for row in reply.buttons],
         photo={"platform": reply.photo.platform, "file_ref": reply.photo.file_ref} if reply.photo else None,
         priority=priority,
@@ -55,6 +62,20 @@ def values(person_id: int, reply: Reply, now: datetime, *, priority: int = 5, de
         dedupe_key=dedupe_key,
         created_at=now,
     )
+
+
+class JsonText(str):
+    """A value already serialised to JSON text: insert_many() writes it as it is."""
+
+
+def _dt(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return {"__dt__": v.isoformat()}  # the form _revive() reads back
+    raise TypeError(f"{type(v).__name__} is not JSON serialisable")
+
+
+# the same text _jsonable() + json.dumps would give, in one pass in C (datetimes through _dt)
+_encode = json.JSONEncoder(default=_dt, check_circular=False).encode
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # kept as they are: no call for each of them
@@ -112,7 +133,7 @@ async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None
         out = []
         for (name, defaulted, default, proc, dt), memo in zip(getters, memos):
             v = default if defaulted else r[name]
-            if proc is not None:
+            if proc is not None and type(v) is not JsonText:
                 # a repeated datetime (the batch's now) and None (no photo) are converted once
                 if v is None or dt:
                     got = memo.get(v, memo)
