@@ -112,6 +112,11 @@ def test_every_default_frame_fires_on_its_own_kind_of_message():
         "assault_in_progress": "two men are kicking someone on the ground",
         "followed_or_broken_into": "someone climbed in through the window of the flat next door",
         "animal_attacking": "大狗把小孩扑倒了，咬住不放",
+        "facade_falling": "外墙瓷砖往下掉，差点砸到人，就在正门上面",
+        "fire_spreading": "楼下有人烧东西，火苗被风吹着往停的车那边窜",
+        "about_to_fall": "台风把大树吹歪了，斜靠在楼上",
+        "life_support_without_power": "停电了，我爸靠制氧机，备用电池只能撑一个小时",
+        "snake_here": "小区里有条蛇，就在儿童区旁边的草丛里",
     }
     assert {f.id for f in rules.frames} == set(examples)
     for fid, text in examples.items():

@@ -379,3 +379,65 @@ def test_a_claim_with_an_approximate_amount_has_no_hours(text):
     r = parse(text, now=NOW)
     assert r.intent == "volunteer_claim", (text, r.intent)
     assert r.hours is None
+
+
+# Round 5: new emergencies the frames learned, each in a phrasing of our own.
+@pytest.mark.parametrize("text", [
+    "阳台的瓷砖一直往下掉，刚才差点砸到送外卖的，就在单元门上面",
+    "有人在花坛边烧东西，火苗被风吹着往电动车那边窜",
+    "大风把路边那棵树刮歪了，压在三楼的阳台上",
+    "停电快一个小时了，我妈用的呼吸机只剩电池在撑",
+    "the power is out and my dad's oxygen concentrator only has an hour of battery left",
+    "楼道口有条蛇，小孩刚放学都要从这过",
+    "有人正在地库划车，我在楼上看着他还没走",
+    "整个厨房都淹了，水还在往外冒",
+    "My CO alarm keeps beeping and I feel dizzy",
+])
+def test_new_danger_frames_raise_the_alarm(text):
+    r = parse(text, now=NOW)
+    assert r.intent == "report" and r.urgent, (text, r.evidence)
+
+
+# ... and what sounds like them but needs nobody to come now.
+@pytest.mark.parametrize("text", [
+    "救命啊 楼下广场舞也太吵了 天天到十点",
+    "烟感一直滴滴叫 应该是电池没电了吧",
+    "我的自行车被偷了 前天还在的",
+    "楼道里全是杂物 真着火了都跑不掉",
+    "门口有车挡着 我出不去 快来人挪车",
+    "上周在小区草坪看到一条蛇 能不能找人来处理一下",
+    "a pigeon is stuck on the ledge of block 4 and it keeps crying",
+    "隔壁电视开得好大声 跟她说了也不理人",
+    "我爸一个人住 上次出门迷路找不到家 社区能不能帮忙照看一下",
+    "插座烧黑了一块 好几天了 希望换个新的",
+])
+def test_harmless_lookalikes_are_not_emergencies(text):
+    r = parse(text, now=NOW)
+    assert not r.urgent, (text, r.evidence)
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("我上周反映的楼道灯 社区来看了吗", "status_query"),
+    ("都半个月了 报修的事还是没下文", "status_query"),
+    ("说好三个工作日内答复 现在都第六天了还没人理", "status_query"),
+    ("我的分呢 上周末的活动还没加上", "points"),
+    ("攒了两百分 想换点米面油", "points"),
+    ("想用100 pts换一桶油", "points"),
+    ("哈啰", "help"),
+    ("am I in the right place to report things about my building?", "help"),
+    ("教楼里的阿姨用手机挂号 一个小时", "volunteer_claim"),
+    ("帮着给独居老人送饭 跑了三家 五十分钟", "volunteer_claim"),
+])
+def test_round5_intents(text, intent):
+    assert parse(text, now=NOW).intent == intent, text
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("周六上午两小时 周日下午三小时 都在社区图书室值班", 5.0),
+    ("星期三帮忙发传单 俩小时", 2.0),
+    ("陪护站值班 仨小时", 3.0),
+    ("volunteer hours: 1.5 at the food bank", 1.5),
+])
+def test_round5_hour_forms(text, hours):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim" and r.hours == pytest.approx(hours), (text, r.hours)

@@ -38,7 +38,7 @@ FRAME_CATEGORY_WEIGHT = 1.5
 # A question about a report already made ("我上次报的燃气味处理了吗") is not a new alarm, unless it says the danger
 # is still there.
 _ASKS_ABOUT_REPORT = re.compile(
-    r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理)|"
+    r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理|查了|原因|看了吗|来过)|"
     r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\bwhat.?s happening with\b|\breport i (sent|made|filed)\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
 # An event told as over: even an `always` cue does not count in such a clause.
 _PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
@@ -149,6 +149,19 @@ def _ordinary_smoke(text: str, start: int, end: int, tax: Taxonomy) -> bool:
     return bool(veto and veto.rx.search(tax.danger.sentence(text, start, end)))
 
 
+# 救命 said in exasperation, about a nuisance.
+_EXCLAIMING = re.compile(r"救命.{0,12}(也太|太多|烦死|吵死|笑死|热死|冷死|睡不着)|(也太|烦死|吵死|笑死|热死|冷死).{0,12}救命")
+_ALARM_WORD = re.compile(r"报警|警报|alarm", re.ASCII)
+# Signs in a person's body that turn a chirping alarm back into an alarm ("CO alarm keeps beeping and my head hurts").
+_SYMPTOM = re.compile(r"头(都|好|很|有点)?(晕|痛|疼)|恶心|想吐|head (hurts|aches|is)|headache|dizzy|nause|feel(ing)? sick|vomit", re.ASCII)
+
+
+def _routine(text: str, start: int, end: int, tax: Taxonomy) -> bool:
+    """True if the sentence around a cue is about a bill, a battery or a chirping alarm (the danger rules' own list)."""
+    veto = tax.danger.vetoes.get("routine") if tax.danger is not None else None
+    return bool(veto and veto.rx.search(tax.danger.sentence(text, start, end)))
+
+
 def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
     """Danger cues in a normalised text. A cue inside a clause that talks about a risk ("万一着火", "着火了怎么办")
     does not count unless it is one of the `always` words."""
@@ -168,6 +181,10 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
                 continue  # "把剩菜倒在楼道里": something was dumped, nobody fell
             if _SMOKE_WORD.search(word) and _ordinary_smoke(text, m.start(), m.end(), tax):
                 continue  # "烧香，烟味呛得孩子咳嗽": the smoke of a barbecue, a cigarette or incense is no fire
+            if word.strip() == "救命" and _EXCLAIMING.search(text):
+                continue  # "救命 这蚊子也太多了吧": a cry of exasperation
+            if _ALARM_WORD.search(word) and _routine(text, m.start(), m.end(), tax) and not _SYMPTOM.search(text):
+                continue  # "烟雾报警器一直滴滴响 是不是该换电池了": a battery, not a fire
             if any(a in clause for a in tax.urgency_always) or not any(n.search(clause) for n in tax.urgency_not_if):
                 hits.append(word.strip())
                 break

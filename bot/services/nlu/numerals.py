@@ -9,10 +9,10 @@ def _rx(pattern: str) -> re.Pattern:
     # ASCII word boundaries: a CJK character next to an English word must count as a boundary ("在building 4").
     return re.compile(pattern, re.ASCII)
 
-_DIGITS = {"零": 0, "〇": 0, "o": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+_DIGITS = {"零": 0, "〇": 0, "o": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_NUM_CHARS = "零〇一幺二两俩三四五六七八九十百千万"
+CN_NUM_CHARS = "零〇一幺二两俩仨三四五六七八九十百千万"
 CN_NUM = f"[{CN_NUM_CHARS}]+"
 NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
@@ -99,6 +99,8 @@ _EN_HOURS = _rx(
     rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:of\s+)?(?:hours?|hrs?|h)\b"
     rf"(?:\s*(?:and\s+)?(?P<half2>a\s+half)|\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:minutes?|mins?|m)\b)?"
 )
+# "volunteer hrs: 2.5": the unit named first, the number after it.
+_UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 _CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
 _RANGE = _rx(
@@ -121,13 +123,15 @@ def _minutes_value(s: str | None) -> float:
     return to_number(s) or 0.0
 
 
+_WEEKDAY = re.compile(r"(周|星期|礼拜)([一二三四五六日天])")
 _QUARTERS = _rx(r"(?P<q>[一三]|[13])\s*刻钟")
 # "一共两小时", "in total 3 hours": the total said outright wins over the parts.
 _TOTAL = _rx(r"(一共|总共|总计|合计|累计|共计|加起来|算下来|共|in total|total of|altogether|total)\s*[:：]?\s*(是|有|约|大概|差不多)?\s*$")
 # "每趟一小时", "each shift 2 hours": a rate, not an amount.
 _EACH = _rx(r"(每|各|each|per|every)\s*[\u4e00-\u9fff]{0,2}\s*$|\b(each|per|every) [a-z]+\s*$")
 # Between two amounts that add up: a clause break or a joining word.
-_JOIN = _rx(r"^.{0,16}?([,，;；、。+]|和|加|另外|还有|又|\band\b|\bplus\b|\bthen\b)|^\s*[,;+]")
+_JOIN = _rx(r"^.{0,16}?([,，;；、。+]|和|加|另外|还有|又|\band\b|\bplus\b|\bthen\b)|^\s*[,;+]|"
+             r"^\s*((周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天]|今天|昨天|前天|上午|下午|晚上|早上)\s*){1,2}$")
 
 
 # Approximate amounts ("一个多小时", "两个来小时", "两三个小时", "3-4小时", "a couple of hours", "over an hour") state no
@@ -154,6 +158,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
     range) or "a" (an approximate amount, hours None). The most specific shapes claim their characters first; later
     shapes cannot overlap them."""
     out: list[tuple[int, int, float | None, str, str]] = []
+    # "周六两小时": the day's numeral is no part of the amount (same length, so positions hold).
+    text = _WEEKDAY.sub(lambda m: m.group(1) + "\u25a1" * len(m.group(2)), text)
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e, *_ in out)
@@ -197,6 +203,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
             vague(m)
         else:
             add(m, to_number(m.group("n")))
+    for m in _UNIT_FIRST.finditer(text):
+        add(m, to_number(m.group("n")))
     for m in _QUARTERS.finditer(text):
         add(m, 0.25 if m.group("q") in ("一", "1") else 0.75)
     for rx in (_ZH_MINUTES, _EN_MINUTES):
