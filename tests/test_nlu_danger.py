@@ -117,6 +117,8 @@ def test_every_default_frame_fires_on_its_own_kind_of_message():
         "about_to_fall": "台风把大树吹歪了，斜靠在楼上",
         "life_support_without_power": "停电了，我爸靠制氧机，备用电池只能撑一个小时",
         "snake_here": "小区里有条蛇，就在儿童区旁边的草丛里",
+        "combustion_fault": "the gas boiler is roaring and the wall above it has gone black with soot",
+        "open_manhole": "路口的井盖不见了，晚上黑乎乎的看不见",
     }
     assert {f.id for f in rules.frames} == set(examples)
     for fid, text in examples.items():

@@ -307,3 +307,14 @@ def test_a_bare_room_number_before_the_people_living_there(floor, door, rest):
 def test_counts_and_prices_are_no_rooms():
     for text in ("500老人参加了活动", "花了300的老人票", "2023的老人节", "等了100个老人"):
         assert place(text).room is None, text
+
+
+def test_bare_room_numbers_in_context():
+    # a number right before what lives or happens there, after "from" or "knock", or after "in" before a verb
+    assert extract_place(normalise("2304的猫天天半夜叫")).room == "2304"
+    assert extract_place(normalise("好像是从605漏下来的水")).room == "605"
+    assert extract_place(normalise("took the bins out for the couple in 907 carrying nothing heavy")).room == "907"
+    # ... but not a price, a year or a count
+    assert extract_place(normalise("花了300的那个锁又坏了")).room is None
+    assert extract_place(normalise("从2019年起就这样")).room is None
+    assert extract_place(normalise("we waited in 300 cars worth of traffic")).room is None

@@ -392,6 +392,11 @@ def test_a_claim_with_an_approximate_amount_has_no_hours(text):
     "有人正在地库划车，我在楼上看着他还没走",
     "整个厨房都淹了，水还在往外冒",
     "My CO alarm keeps beeping and I feel dizzy",
+    "有人在楼道里点纸箱 火越烧越大",
+    "人行道上的井盖被人偷了 刚才有个老人差点踩空",
+    "工地的吊篮晃得厉害 下面就是幼儿园的门口",
+    "我個仔四點放學 而家六點都未見人",
+    "a guy on a bike is going round snatching phones, he just grabbed a woman's bag by the gate",
 ])
 def test_new_danger_frames_raise_the_alarm(text):
     r = parse(text, now=NOW)
@@ -410,6 +415,8 @@ def test_new_danger_frames_raise_the_alarm(text):
     "隔壁电视开得好大声 跟她说了也不理人",
     "我爸一个人住 上次出门迷路找不到家 社区能不能帮忙照看一下",
     "插座烧黑了一块 好几天了 希望换个新的",
+    "几个孩子在楼下玩打火机 被我制止了",
+    "路口的井盖昨天丢了 今天已经盖上了",
 ])
 def test_harmless_lookalikes_are_not_emergencies(text):
     r = parse(text, now=NOW)
