@@ -119,6 +119,7 @@ def test_every_default_frame_fires_on_its_own_kind_of_message():
         "snake_here": "小区里有条蛇，就在儿童区旁边的草丛里",
         "combustion_fault": "the gas boiler is roaring and the wall above it has gone black with soot",
         "open_manhole": "路口的井盖不见了，晚上黑乎乎的看不见",
+        "ceiling_giving_way": "卫生间的吊顶鼓了一个大包，里面全是水",
     }
     assert {f.id for f in rules.frames} == set(examples)
     for fid, text in examples.items():

@@ -397,6 +397,7 @@ def test_a_claim_with_an_approximate_amount_has_no_hours(text):
     "工地的吊篮晃得厉害 下面就是幼儿园的门口",
     "我個仔四點放學 而家六點都未見人",
     "a guy on a bike is going round snatching phones, he just grabbed a woman's bag by the gate",
+    "the kitchen ceiling is sagging with water and we can hear it cracking",
 ])
 def test_new_danger_frames_raise_the_alarm(text):
     r = parse(text, now=NOW)
@@ -417,6 +418,10 @@ def test_new_danger_frames_raise_the_alarm(text):
     "插座烧黑了一块 好几天了 希望换个新的",
     "几个孩子在楼下玩打火机 被我制止了",
     "路口的井盖昨天丢了 今天已经盖上了",
+    "奶奶在小区门口摔了一跤 去社区医院看过了 没什么大碍",
+    "楼道那个垃圾桶着过火 想换个铁的",
+    "what should I do next time I smell gas in the hallway?",
+    "residents smoke on the landing every evening",
 ])
 def test_harmless_lookalikes_are_not_emergencies(text):
     r = parse(text, now=NOW)

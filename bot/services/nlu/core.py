@@ -48,7 +48,7 @@ _STILL_DANGEROUS = re.compile(r"还在|越来越|现在|又|仍然|一直|\b(sti
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
-_STRONG_HYPOTHETICAL = re.compile(r"万一|假如|假设|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
+_STRONG_HYPOTHETICAL = re.compile(r"万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
                                   r"\b(what|who|where|how) (should|do|would|can|to) (we|i|you|one)?\s*(do|call|go|ring)?\s*\bif\b|"
                                   r"\bif\b.{0,40}\b(who|what) (do|should) (i|we) call", re.ASCII)
