@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Incoming, Rendered, Reply
@@ -37,7 +37,7 @@ def _identity_query():
         cols.extend(t.c)
     q = (select(*cols)
          .select_from(ci.outerjoin(p, p.c.id == ci.c.person_id)
-                      .outerjoin(r, and_(r.c.person_id == p.c.id))
+                      .outerjoin(r, r.c.person_id == p.c.id)
                       .outerjoin(st, st.c.identity_id == ci.c.id))
          .where(ci.c.platform == bindparam("platform"), ci.c.chat_id == bindparam("chat_id"))
          .order_by(r.c.id))
