@@ -120,6 +120,22 @@ def test_every_default_frame_fires_on_its_own_kind_of_message():
         "combustion_fault": "the gas boiler is roaring and the wall above it has gone black with soot",
         "open_manhole": "路口的井盖不见了，晚上黑乎乎的看不见",
         "ceiling_giving_way": "卫生间的吊顶鼓了一个大包，里面全是水",
+        "vehicle_runaway": "货车停在坡上没拉手刹，正一点一点往下溜",
+        "wheelchair_out_of_control": "the old chap's wheelchair is rolling down the slope and he can't stop it",
+        "open_lift_shaft": "电梯门开着但是轿厢不在，下面黑洞洞的",
+        "fuel_near_flame": "加油的桶洒了一地汽油，有个人蹲在旁边点烟",
+        "fuel_spilled": "diesel is leaking all over the loading bay",
+        "fire_in_duct": "烧烤店的排烟管道里冒火苗了",
+        "sparks_on_combustibles": "切割机的火星溅到木板堆上，已经冒烟了",
+        "intruder_in_empty_home": "楼上那家出差一个月了，刚才屋里有手电筒的光",
+        "door_being_tried": "someone is rattling my front door and I'm on my own",
+        "pregnancy_emergency": "孕妇在电梯口肚子痛得站不住，还出血了",
+        "stung_by_wasps": "a swarm of wasps by the bins, two kids got stung",
+        "flood_pouring_in": "雨水顺着车库入口往下灌",
+        "person_in_road": "a man is lying across the road by the school gate",
+        "snatched_just_now": "a lad just snatched my phone and ran off down the lane",
+        "person_lying_still": "公园长椅上躺着个人，半天都没动",
+        "scam_in_progress": "有个自称银行客服的人正在教我妈转钱",
     }
     assert {f.id for f in rules.frames} == set(examples)
     for fid, text in examples.items():

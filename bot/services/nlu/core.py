@@ -44,6 +44,16 @@ _ASKS_ABOUT_REPORT = re.compile(
 _PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
                          r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b", re.ASCII)
 _STILL_DANGEROUS = re.compile(r"还在|越来越|现在|又|仍然|一直|\b(still|again|now|getting worse|right now)\b", re.ASCII)
+# "…没事了 但是还有味": a settled matter that is not quite settled.
+_STILL_AFTER_SETTLED = re.compile(r"(但是?|可是|不过).{0,8}(还有人|还在(冒|烧|漏|打|喷)|又(开始|着|烧|冒|漏|打)|又.{0,4}(起来|冒烟)|一直在(冒|烧|漏))|"
+                                  r"\bbut\b.{0,30}\b((is|it.?s) (still|again) (burning|smoking|leaking|on fire)|started again|flared up|someone.?s still)", re.ASCII)
+# What the urgency model alone may not call an emergency: a small or slow matter ("有点渗水", "滴得不快"), one that
+# has lasted days or weeks ("已经一礼拜了", "for weeks"), or a request for routine looking-after ("平时有没有人去看看").
+_MINOR = re.compile(r"有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (little|bit)|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
+_STALE = re.compile(r"(好|几|两|三|四|五|一|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|(一|两|几|好几)(个)?(礼拜|星期|月)了|"
+                    r"\bfor (days|weeks|months|ages|a week|a month)\b|\b(weeks|months) (now|ago)\b", re.ASCII)
+_ROUTINE_CARE = re.compile(r"平时|定期|经常去|有没有人(去|来|能)?(看看|照顾|陪|关心)|能不能(派人|安排人|常去|多去)|"
+                           r"\b(now and then|from time to time|regularly|every so often|pop in|look in on|check (in )?on (her|him|them) (sometimes|now|regularly))\b", re.ASCII)
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
@@ -66,7 +76,9 @@ def _enough_words(text: str) -> bool:
 _lock = threading.Lock()
 _taxonomies: dict[tuple[str, str | None], Taxonomy] = {}
 _models: dict[str, LinearModel] = {}
-_CLAUSE = re.compile(r"[,.!?;:，。！？；：\n]+")
+# Residents often part clauses with a space instead of a comma ("前天地下室淹了 水现在已经退了"): a space between two
+# Chinese characters ends a clause too.
+_CLAUSE = re.compile(r"[,.!?;:，。！？；：\n]+|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -150,7 +162,8 @@ def _ordinary_smoke(text: str, start: int, end: int, tax: Taxonomy) -> bool:
 
 
 # 救命 said in exasperation, about a nuisance.
-_EXCLAIMING = re.compile(r"救命.{0,12}(也太|太多|烦死|吵死|笑死|热死|冷死|睡不着)|(也太|烦死|吵死|笑死|热死|冷死).{0,12}救命")
+_EXCLAIMING = re.compile(r"救命.{0,20}(也太|太多|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|睡不着|头都大|受不了)|"
+                         r"(也太|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|头都大|受不了).{0,20}救命")
 _ALARM_WORD = re.compile(r"报警|警报|alarm", re.ASCII)
 # Signs in a person's body that turn a chirping alarm back into an alarm ("CO alarm keeps beeping and my head hurts").
 _SYMPTOM = re.compile(r"头(都|好|很|有点)?(晕|痛|疼)|恶心|想吐|head (hurts|aches|is)|headache|dizzy|nause|feel(ing)? sick|vomit", re.ASCII)
@@ -160,6 +173,18 @@ def _routine(text: str, start: int, end: int, tax: Taxonomy) -> bool:
     """True if the sentence around a cue is about a bill, a battery or a chirping alarm (the danger rules' own list)."""
     veto = tax.danger.vetoes.get("routine") if tax.danger is not None else None
     return bool(veto and veto.rx.search(tax.danger.sentence(text, start, end)))
+
+
+def _model_vetoed(text: str, tax: Taxonomy) -> bool:
+    """The urgency model's view alone does not raise the alarm for a matter told as over, past, small, lasting for
+    days, or a request for routine care."""
+    if tax.danger is not None:
+        for name in ("settled", "past", "long_ago", "chronic", "habitual", "attributed", "things_lost", "tap"):
+            v = tax.danger.vetoes.get(name)
+            if v is not None and v.rx.search(text) and not (name in ("past", "long_ago", "habitual") and _STILL_DANGEROUS.search(text)):
+                return True
+    return bool(_PAST_EVENT.search(text) and not _STILL_DANGEROUS.search(text)) or bool(
+        _MINOR.search(text) or _STALE.search(text) or _ROUTINE_CARE.search(text))
 
 
 def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
@@ -176,9 +201,22 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
                 continue
             if _PAST_EVENT.search(clause) and not _STILL_DANGEROUS.search(clause):
                 continue  # "上周有人晕倒过": it happened once, nobody needs to come now
-            dumped = tax.danger.vetoes.get("dumped") if tax.danger is not None else None
+            vetoes = tax.danger.vetoes if tax.danger is not None else {}
+            dumped = vetoes.get("dumped")
             if dumped is not None and dumped.rx.search(clause):
                 continue  # "把剩菜倒在楼道里": something was dumped, nobody fell
+            attributed = vetoes.get("attributed")
+            if attributed is not None and attributed.rx.search(tax.danger.sentence(text, m.start(), m.end())):
+                continue  # "一股臭鸡蛋味，应该是化粪池该抽了": the writer knows the smell is the drains
+            lost = vetoes.get("things_lost")
+            if lost is not None and lost.rx.search(clause):
+                continue  # "孩子的自行车不见了": a thing is missing, not the child
+            sentence = tax.danger.sentence(text, m.start(), m.end()) if tax.danger is not None else clause
+            if vetoes.get("tap") is not None and vetoes["tap"].rx.search(sentence):
+                continue  # "水龙头坏了关不上 一直哗哗流": a running tap is a repair, not a flood
+            if any(v is not None and v.rx.search(sentence) for v in (vetoes.get("settled"), vetoes.get("resolved"))) \
+                    and not _STILL_AFTER_SETTLED.search(sentence):
+                continue  # "燃气公司来看过说是误报", "已经救出来了", "今天已经盖上了": it is over
             if _SMOKE_WORD.search(word) and _ordinary_smoke(text, m.start(), m.end(), tax):
                 continue  # "烧香，烟味呛得孩子咳嗽": the smoke of a barbecue, a cigarette or incense is no fire
             if word.strip() == "救命" and _EXCLAIMING.search(text):
@@ -323,7 +361,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         p_urgent = model.predict("urgent", norm, encoded).get("yes", 0.0)
         # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
         if p_urgent >= URGENT_THRESHOLD and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) \
-                and not any(n.search(norm) for n in tax.urgency_not_if) and not _ordinary_smoke(norm, 0, len(norm), tax):
+                and not any(n.search(norm) for n in tax.urgency_not_if) and not _ordinary_smoke(norm, 0, len(norm), tax) \
+                and not _model_vetoed(norm, tax):
             urgent = True
             feats = [f for f in model.top_features("urgent", "yes", norm, encoded, n=6) if len(f) > 1][:3]
             urgent_ev = [f"urgency model {p_urgent:.2f}" + (": " + " ".join(feats) if feats else "")]

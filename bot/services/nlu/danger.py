@@ -12,7 +12,7 @@ import yaml
 
 DANGER_PATH = Path(__file__).resolve().parents[2] / "defaults" / "nlu" / "danger.yaml"
 _NAME = re.compile(r"\{([a-z_]+)\}")
-_CLAUSE_END = re.compile(r"[,.!?;:，。！？；：、\n]")
+_CLAUSE_END = re.compile(r"[,.!?;:，。！？；：、\n]|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
 # An immediacy marker in the clause outweighs a past-time word ("fell yesterday and still can't get up").
 _STILL = re.compile(r"\b(still|now|right now|at the moment|at this moment)\b|还在|还是|现在|一直|仍然|到现在|依然|此刻", re.ASCII)
