@@ -86,3 +86,90 @@ def test_round3_emergencies_are_urgent(text):
 def test_round3_lookalikes_stay_calm(text):
     r = parse(text)
     assert not r.urgent, (text, r.evidence)
+
+
+# ---- hours: clock ranges, hedges ---------------------------------------------------------------------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+from bot.services.nlu.numerals import parse_hours  # noqa: E402
+from bot.services.nlu.places import extract_place  # noqa: E402
+from bot.services.nlu.text import normalise  # noqa: E402
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("巡楼 晚上6点到8点 3单元那边 记一下", 2.0),
+    ("下午一点到三点半在活动室帮忙 5号楼", 2.5),
+    ("did the garden tidy from 9 till 11:30", 2.5),
+    ("helped at the jumble sale 10am-2pm", 4.0),
+    ("大概一个小时 陪老人聊天", 1.0),            # one hedge: the amount as said
+    ("帮忙搬桌子 两个钟头左右", 2.0),
+    ("took about twenty minutes to sort the leaflets", 0.33),
+])
+def test_hours_as_said(text, hours):
+    h, _ = parse_hours(normalise(text))
+    assert h is not None and abs(h - hours) < 0.01, (text, h)
+
+
+@pytest.mark.parametrize("text", [
+    "helped out at the fete for about two hours",
+    "read to the kids for around an hour and a half",
+    "sorted donations for an hour or so",
+    "大概三个钟头左右吧 帮着发传单",
+    "差不多一个半小时左右",
+])
+def test_hedged_hours_state_no_amount(text):
+    h, words = parse_hours(normalise(text))
+    assert h is None and words, (text, h, words)
+
+
+@given(a=st.integers(min_value=1, max_value=9), span=st.integers(min_value=1, max_value=3),
+       unit=st.integers(min_value=1, max_value=9))
+def test_a_unit_after_a_clock_range_is_no_minutes(a, span, unit):
+    h, _ = parse_hours(normalise(f"晚上{a}点到{a + span}点 {unit}单元那片巡逻"))
+    assert h == span
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("晚上七点到九点 巡楼 记一下", "volunteer_claim"),
+    ("敬老院帮厨 从十点一直到十二点", "volunteer_claim"),
+    ("停电从早上8点到10点 冰箱的东西都化了", "report"),
+])
+def test_a_clock_range_of_service_is_a_claim(text, intent):
+    assert parse(text).intent == intent
+
+
+# ---- status questions, help --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "我申请的廉租房审核通过了没有",
+    "我提的那个加装路灯的建议 采纳了没",
+    "前两天说师傅要上门 到底几点来",
+    "上个月投诉咗楼下卡拉OK 而家点样",
+    "反映的那个垃圾站的事 有没有人跟进",
+    "之前报的消防通道堵塞 整改完了吗",
+])
+def test_status_questions(text):
+    assert parse(text).intent == "status_query", text
+
+
+@pytest.mark.parametrize("text", [
+    "出了急事是打120还是在这里发",
+    "紧急情况应该打电话还是找网格员",
+])
+def test_how_to_reach_help_in_an_emergency_is_a_question(text):
+    r = parse(text)
+    assert r.intent == "help" and not r.urgent, (text, r.intent)
+
+
+# ---- rooms ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,room", [
+    ("对讲机坏了 外卖按不了我家 902", "902"),
+    ("我家是1105 楼上漏水", "1105"),
+    ("6栋楼上803家没人 水一直往下滴", "803"),
+])
+def test_room_of_ones_own_home(text, room):
+    assert extract_place(normalise(text)).room == room
+
+
+@pytest.mark.parametrize("text", ["我家2019年装修的", "我家 300块的电费单", "小区有150家住户"])
+def test_numbers_that_are_no_room(text):
+    assert extract_place(normalise(text)).room is None

@@ -38,7 +38,7 @@ FRAME_CATEGORY_WEIGHT = 1.5
 # A question about a report already made ("我上次报的燃气味处理了吗") is not a new alarm, unless it says the danger
 # is still there.
 _ASKS_ABOUT_REPORT = re.compile(
-    r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理|查了|原因|看了吗|来过)|"
+    r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理|查了|原因|看了吗|来过|整改|修好|弄好|完了吗)|"
     r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\bwhat.?s happening with\b|\breport i (sent|made|filed)\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
 # An event told as over: even an `always` cue does not count in such a clause.
 _PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
@@ -58,7 +58,7 @@ _ROUTINE_CARE = re.compile(r"平时|定期|经常去|有没有人(去|来|能)?(
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
-_STRONG_HYPOTHETICAL = re.compile(r"万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
+_STRONG_HYPOTHETICAL = re.compile(r"(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
                                   r"\b(what|who|where|how) (should|do|would|can|to) (we|i|you|one)?\s*(do|call|go|ring)?\s*\bif\b|"
                                   r"\bif\b.{0,40}\b(who|what) (do|should) (i|we) call", re.ASCII)
@@ -68,6 +68,16 @@ _PROBLEM_LASTING = re.compile(
     r"(\d|[一二两三四五六七八九十半])|"
     r"\b(been (off|out|broken|down|blocked|leaking|going|running|barking)|no (water|power|electricity)|waited|waiting|"
     r"was due|still (no|not)|for (the )?(last|past))\b", re.ASCII)
+
+# A stretch of the clock ("下午两点到五点", "9am-1pm", "from 10 till 12:30").
+_CLOCK_RANGE = re.compile(r"点.{0,8}(到|至|-|~|—).{0,4}点|\d\s*(am|pm)?\s*(-|–|to|till|until)\s*\d{1,2}(:\d\d)?\s*(am|pm)|"
+                          r"\b(from|between)\b.{0,12}\b(to|till|until|and)\b|\d:\d\d", re.ASCII)
+
+
+def intent_cue_free(cue_hits: dict) -> bool:
+    """No cue for a question (status, points, help) was found: a clock range may then claim time."""
+    return not any(k in cue_hits for k in ("status_query", "points", "help"))
+
 
 def _enough_words(text: str) -> bool:
     return sum(1 for ch in text if is_cjk(ch)) >= 5 or len(re.findall(r"[a-z]{2,}", text)) >= 4
@@ -345,6 +355,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     # how long a problem has lasted ("停电了两个小时", "off for 3 hours") claims nothing.
     if duration is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
         pass
+    elif hours is not None and hours_ev and _CLOCK_RANGE.search(hours_ev) and intent_cue_free(cue_hits):
+        scores["volunteer_claim"] += 0.5  # "晚上八点到十点半 巡楼": a stretch of the clock given is time served
     elif duration is not None and (activity_ev or "volunteer_claim" in cue_hits):
         scores["volunteer_claim"] += 0.5 if activity_ev else 0.2
     elif duration is not None and re.search(r"我|\bi\b|\bwe\b", norm):

@@ -102,7 +102,8 @@ _EN_HOURS = _rx(
 # "volunteer hrs: 2.5": the unit named first, the number after it.
 _UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
-_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
+# Minutes after 点 are never the number of a unit or building that follows ("7点到9点 2单元那片").
+_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
 _RANGE = _rx(
     r"(?P<dp1>上午|下午|早上|晚上|中午)?\s*" + _CLOCK.format("a")
     # "从两点干到五点": a verb of up to three characters may sit before 到.
@@ -138,8 +139,13 @@ _JOIN = _rx(r"^.{0,16}?([,，;；、。+]|和|加|另外|还有|又|\band\b|\bpl
 # number of hours: points are not guessed from them.
 _CN_SPREAD = _rx(r"^(一两|两三|二三|三四|四五|五六|六七|七八|八九)$")
 _RANGE_BEFORE = _rx(rf"(\d+(\.\d+)?|[一二两三四五六七八九十]+|\b{EN_NUM})\s*(?:-|~|～|到|至|或|\bto\b|\bor\b)\s*$")
-_RANGE_AFTER = _rx(rf"^\s*(or|to|-)\s*({EN_NUM}|more)\b")
+_RANGE_AFTER = _rx(rf"^\s*(or|to|-)\s*({EN_NUM}|more)\b|^\s*or so\b|^\s*(or thereabouts|give or take)\b")
 _APPROX_BEFORE = _rx(r"(\bover|\bmore than|\bat least|\bfew|\bseveral|不止|超过|好几)\s*(an?\s+)?$")
+# "about an hour and a half", "around 3 hours": an English hedge before hours states no exact amount (minutes are
+# read as said: "about forty minutes"). A Chinese amount hedged twice ("大概两个钟头左右") is vague; once is not.
+_EN_HEDGE = _rx(r"\b(about|around|roughly|approximately|approx\.?|maybe|perhaps|probably|something like)\s*$")
+_ZH_HEDGE_BEFORE = _rx(r"(大概|大约|约莫|差不多|估计|可能|应该有)\s*$")
+_ZH_HEDGE_AFTER = _rx(r"^\s*(左右|上下|的样子|吧)")
 _EN_VAGUE = _rx(r"\b(a few|few|several|couple of|a couple of|some)\s+(hours?|hrs?)\b|\b\d+\s*\+\s*(hours?|hrs?|h)\b")
 
 
@@ -180,7 +186,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
     for m in _EN_RANGE.finditer(text):
         add(m, _en_range(m), "r")
     for m in _ZH_HOURS.finditer(text):
-        if (m.group("n") or m.group("only_half")) and _approximate(text, m, m.group("n")):
+        if (m.group("n") or m.group("only_half")) and (_approximate(text, m, m.group("n")) or (
+                _ZH_HEDGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_HEDGE_AFTER.search(text[m.end():m.end() + 4]))):
             vague(m)
         elif m.group("n") or m.group("only_half"):
             n = 0.0 if m.group("only_half") else to_number(m.group("n"))
@@ -188,7 +195,7 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
                 half = m.group("half") or m.group("only_half") or m.group("half_after")
                 add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m")) / 60)
     for m in _EN_HOURS.finditer(text):
-        if not m.group("only_half") and _approximate(text, m, m.group("n")):
+        if (not m.group("only_half") and _approximate(text, m, m.group("n"))) or _EN_HEDGE.search(text[max(0, m.start() - 20):m.start()]):
             vague(m)
             continue
         if m.group("only_half"):

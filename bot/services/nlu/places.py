@@ -32,12 +32,14 @@ _ROOM_AFTER = _rx(rf"^\s*(?:的|-|—|,|,)?\s*{_ROOM}(?![\d.:%])")
 
 # A letter needs a space before it: "building b" is a building, "buildings" is not.
 # "502的老人", "1201那家": a bare three- or four-digit number right before the people living there is a room.
-_ROOM_ZH_BARE = _rx(r"(?<![\d.:/\-了花共有约价¥$第])(?!(?:19|20)\d\d)([1-9]\d{2,3})\s*(?:(?:的|那|这)\s*(?=住户|业主|人家|家|老|大爷|大妈|阿姨|叔叔|奶奶|爷爷|邻居|小孩|孩子|租户|狗|猫|鸟|空调|外机|阳台|窗|卫生间|厨房|水管|门口|房门)|(?=住户|业主|那家|那户|家的|租户))")
+_ROOM_ZH_BARE = _rx(r"(?<![\d.:/\-了花共有约价¥$第])(?!(?:19|20)\d\d)([1-9]\d{2,3})\s*(?:(?:的|那|这)\s*(?=住户|业主|人家|家|老|大爷|大妈|阿姨|叔叔|奶奶|爷爷|邻居|小孩|孩子|租户|狗|猫|鸟|空调|外机|阳台|窗|卫生间|厨房|水管|门口|房门)|(?=住户|业主|那家|那户|家的|租户|家(?![具电政长庭族乡])))")
 _BUILDING_EN = _rx(r"\b(?:building|bldg\.?|block|blk\.?|tower)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,3})|\s+([a-z]))\b")
 _BUILDING_EN_PRE = _rx(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
 _UNIT_EN = _rx(r"\b(?:unit|entrance|stairwell|staircase)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,2})|\s+([a-z]))\b")
 # "从502飘出来的", "敲1102的门": a bare number after from/at/knock, before coming out of it, is a room.
 _ROOM_ZH_FROM = _rx(r"(?:从|住在|住|敲|敲了|到|去)\s*(?!(?:19|20)\d\d)([1-9]\d{2,3})\s*(?=飘|传|漏|渗|冒|出来|里|家|门|那|的门|屋)")
+# "快递员按不了我家 1504", "我家是1203": a three- or four-digit number right after 我家/家住 is the writer's own room.
+_ROOM_ZH_HOME = _rx(r"(?:我家|我们家|俺家|家住|住在|我住)\s*(?:是|在)?\s*(?!(?:19|20)\d\d(?![\d室号]))([1-9]\d{2,3})(?![\d.:%/\-]|\s*(?:元|块|米|平|个|人|天|年|号楼|栋|幢))")
 _ROOM_EN = _rx(r"\b(?:room|rm\.?|apartment|apt\.?|flat|suite|#)\s*(?:no\.?)?\s*(\d{2,4}[a-z]?)\b")
 # "the old lady in 501": a bare three- or four-digit number after in/at/from reads as a room, unless it is a year.
 _ROOM_EN_BARE = _rx(r"\b(?:in|at|from|of|lives in|living in)\s+(?!(?:19|20)\d\d\b)(\d{3,4})\b(?!\s*(?:am|pm|yuan|rmb|hours?|minutes?|days?|m|meters?|metres?|people|cars?)\b)")
@@ -113,6 +115,11 @@ def extract_place(text: str) -> Place:
         if m:
             room = m.group(1)
             ev.append(m.group(0))
+    if room is None:
+        m = _ROOM_ZH_HOME.search(text)
+        if m:
+            room = m.group(1)
+            ev.append(m.group(0).strip())
     if room is None:
         m = _ROOM_EN.search(text) or _ROOM_EN_BARE.search(text)
         if m:
