@@ -35,6 +35,8 @@ URGENT_CATEGORY_PENALTY = 2.5
 # How far a danger frame that fired leans the category towards the one it speaks for (in logits): a person down
 # is care, a knife in hand is public order, water in the fuse box is a hazard before it is a leak.
 FRAME_CATEGORY_WEIGHT = 1.5
+# How far a calm message about ordinary smoke (a barbecue, cigarettes, incense) leans away from safety_hazard.
+ORDINARY_SMOKE_PENALTY = 1.5
 # A question about a report already made ("我上次报的燃气味处理了吗") is not a new alarm, unless it says the danger
 # is still there.
 _ASKS_ABOUT_REPORT = re.compile(
@@ -274,6 +276,9 @@ def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
             logits[cid] -= URGENT_CATEGORY_PENALTY
         if cid in frame_cats:
             logits[cid] += FRAME_CATEGORY_WEIGHT
+        if not danger and cid == "safety_hazard" and _ordinary_smoke(text, 0, len(text), tax):
+            # The smoke of a barbecue or a cigarette, nobody in danger: a nuisance, not a hazard.
+            logits[cid] -= ORDINARY_SMOKE_PENALTY
     m = max(logits.values())
     ex = {c: math.exp(v - m) for c, v in logits.items()}
     s = sum(ex.values())
@@ -332,6 +337,9 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     if urgent and _ASKS_ABOUT_REPORT.search(norm) and not _STILL_DANGEROUS.search(norm):
         urgent, urgent_ev, frames = False, [], []
     frame_cats = tuple(dict.fromkeys(h.category for h in frames if h.category))
+    if "public_order" in frame_cats:
+        # Someone hurt in a fight is a matter for public order first ("打起来了 一个人头上都是血").
+        frame_cats = tuple(c for c in frame_cats if c != "care")
     evidence: list[str] = []
 
     # Intent: the model's view plus the taxonomy's cues; danger always makes it a report.
