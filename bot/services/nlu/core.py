@@ -165,6 +165,11 @@ def _language(text: str) -> str:
 
 
 _SMOKE_WORD = re.compile(r"烟|smok", re.ASCII)
+# A veto is about one thing: the ordinary-smoke list (which names toilets and drains as sources of smells) silences
+# the urgency model only for a message about smoke, a smell or burning, never for a beating told from a toilet.
+_SMOKE_OR_SMELL = re.compile(r"烟|味|臭|熏|烧|焦|smok|smell|fume|odou?r|burn|stink|reek", re.ASCII)
+# A toy or a joke is never an emergency the model alone may raise.
+_NOT_REAL = re.compile(r"玩具|哈哈|开玩笑|\b(?:toys?|joke|joking|kidding)\b", re.ASCII)
 
 
 def _ordinary_smoke(text: str, start: int, end: int, tax: Taxonomy) -> bool:
@@ -331,6 +336,10 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     place = extract_place(norm)
     urgent, urgent_ev = detect_urgency(norm, tax)
     frames = tax.danger.detect(norm) if tax.danger is not None else []
+    # The asymmetric rule: a strong present-danger signal (a hazard with a marker of now in one clause, a victim
+    # writing, a beating or a scam under way) is urgent whatever vetoes other clauses hold; see danger.PresentDanger.
+    strong = tax.danger.strong_present(norm) if tax.danger is not None else []
+    frames = frames + [h for h in strong if all(h.frame != f.frame for f in frames)]
     if frames:
         urgent = True
         urgent_ev = urgent_ev + [h.text for h in frames if h.text not in urgent_ev]
@@ -381,7 +390,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         p_urgent = model.predict("urgent", norm, encoded).get("yes", 0.0)
         # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
         if p_urgent >= URGENT_THRESHOLD and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) \
-                and not any(n.search(norm) for n in tax.urgency_not_if) and not _ordinary_smoke(norm, 0, len(norm), tax) \
+                and not any(n.search(norm) for n in tax.urgency_not_if) \
+                and not (_SMOKE_OR_SMELL.search(norm) and _ordinary_smoke(norm, 0, len(norm), tax)) and not _NOT_REAL.search(norm) \
                 and not _model_vetoed(norm, tax):
             urgent = True
             feats = [f for f in model.top_features("urgent", "yes", norm, encoded, n=6) if len(f) > 1][:3]

@@ -96,6 +96,12 @@ class DangerRules:
                                 tuple(vetoes[v] for v in f.get("veto") or ())))
         self.frames = frames
         self.vetoes = vetoes
+        ordinary = vetoes.get("ordinary_smoke")
+        self.present = PresentDanger(data.get("present") or {}, ordinary.rx if ordinary else None)
+
+    def strong_present(self, text: str) -> list[FrameHit]:
+        """Strong present-danger signals (see PresentDanger): urgent whatever any veto elsewhere says."""
+        return self.present.detect(text)
 
     def sentence(self, text: str, start: int, end: int) -> str:
         return self._span(text, start, end, _SENTENCE_END)
@@ -158,3 +164,153 @@ class DangerRules:
             if found:
                 hits.append(FrameHit(fr.id, fr.category, found.strip()))
         return hits
+
+
+# ---- the asymmetric rule: a strong present-danger signal outranks every veto but its own clause's ----------------
+_SENTENCE_SPLIT = re.compile(r"[.!?;。！？；\n]+")
+
+
+@dataclass(frozen=True)
+class _Guard:
+    name: str
+    rx: re.Pattern
+    unless_now: bool
+
+
+@dataclass(frozen=True)
+class _Composition:
+    id: str
+    category: str | None
+    patterns: tuple[re.Pattern, ...]
+    all_of: tuple[re.Pattern, ...]
+    guards: tuple[str, ...]
+
+
+# The category a hazard class speaks for when it alone made a message urgent.
+_CLASS_CATEGORY = {"sewage": "water", "structure": "facilities"}
+
+
+class PresentDanger:
+    """Hazard classes × markers of the present, and compositions that carry their own present (danger.yaml `present`).
+    `detect` reads a text clause by clause: a window is one clause or a clause with the next one in its sentence; a
+    hit in any window counts, so a veto in some other clause (a past event, a habit, a cigarette, a bill) never
+    cancels it. Only the guards found inside the same window can, and the past and habit guards only when no marker
+    of now stands beside them."""
+
+    def __init__(self, spec: dict, ordinary: re.Pattern | None):
+        def rx(items, where):
+            return _compile("|".join(f"(?:{p})" for p in items), where) if items else None
+
+        self.markers = rx(spec.get("markers") or (), "present.markers")
+        self.now_strong = rx(spec.get("now_strong") or (), "present.now_strong")
+        self.classes: dict[str, tuple[re.Pattern, str]] = {}
+        for name, c in (spec.get("classes") or {}).items():
+            self.classes[name] = (rx(c.get("patterns") or (), f"present.classes.{name}"), str(c.get("ordinary", "none")),
+                                  rx([c["residue"]], f"present.classes.{name}.residue") if c.get("residue") else None)
+        self.guards: dict[str, _Guard] = {}
+        for name, g in (spec.get("guards") or {}).items():
+            self.guards[name] = _Guard(name, rx(g.get("patterns") or (), f"present.guards.{name}"), g.get("unless") == "now_strong")
+        comps = []
+        for c in spec.get("compositions") or ():
+            where = f"present.compositions.{c['id']}"
+            unknown = [g for g in c.get("guards") or () if g not in self.guards]
+            if unknown:
+                raise ValueError(f"{where}: unknown guard {unknown}")
+            comps.append(_Composition(str(c["id"]), c.get("category"),
+                                      tuple(_compile(str(p), where) for p in c.get("patterns") or ()),
+                                      tuple(_compile(str(p), where) for p in c.get("all") or ()),
+                                      tuple(c.get("guards") or ())))
+        self.compositions = comps
+        self.ordinary = ordinary
+
+    def _guarded(self, window: str, names, own: str | None = None) -> str | None:
+        """The first guard that cancels a hit in `window`. A past or habit word in the hit's own clause (`own`) is
+        overruled only by a marker of now in that same clause: "上个月着火那次 到现在都没换" is no fire now."""
+        for name in names:
+            g = self.guards.get(name)
+            if g is None or g.rx is None or not g.rx.search(window):
+                continue
+            if g.unless_now and self.now_strong is not None:
+                where = own if own is not None and g.rx.search(own) else window
+                if self.now_strong.search(where):
+                    continue
+            return name
+        return None
+
+    @staticmethod
+    def windows(text: str) -> list[tuple[str, str]]:
+        """(window, its sentence) for every clause and every clause with its next one inside a sentence."""
+        out = []
+        for sm in re.finditer(r"[^.!?;。！？；\n]+", text):
+            sent = sm.group(0)
+            bounds, start = [], 0
+            for m in _CLAUSE_END.finditer(sent):
+                if m.start() > start:
+                    bounds.append((start, m.start()))
+                start = m.end()
+            if start < len(sent):
+                bounds.append((start, len(sent)))
+            out += [(sent[s:e], sent) for s, e in bounds]
+            out += [(sent[bounds[i][0]:bounds[i + 1][1]], sent) for i in range(len(bounds) - 1)]
+        return out
+
+    def detect(self, text: str) -> list[FrameHit]:
+        hits: list[FrameHit] = []
+        seen: set[str] = set()
+        all_guards = tuple(self.guards)
+        for window, sentence in self.windows(text):
+            if self.markers is None:
+                break
+            marker = self.markers.search(window)
+            if marker:
+                for name, (crx, ordinary, residue) in self.classes.items():
+                    if name in seen or crx is None:
+                        continue
+                    m = crx.search(window)
+                    if not m:
+                        continue
+                    own = self._clauses_of(window, m.start(), m.end())
+                    if self._guarded(window, all_guards, own):
+                        continue
+                    if residue is not None and residue.search(own) and self._guarded(sentence, ("settled", "past"), own):
+                        continue  # a smell left over from a fire told as over in the same sentence
+                    if self.ordinary is not None and ordinary != "none":
+                        where = sentence if ordinary == "sentence" else self._clause_of(window, m.start())
+                        if self.ordinary.search(where):
+                            continue  # the smoke of a cigarette or a barbecue, said of this very smoke
+                    seen.add(name)
+                    cat = _CLASS_CATEGORY.get(name, "safety_hazard")
+                    hits.append(FrameHit(f"present_{name}", cat, f"{m.group(0).strip()} + {marker.group(0).strip()}"))
+            for comp in self.compositions:
+                if comp.id in seen or not comp.patterns:
+                    continue
+                for prx in comp.patterns:
+                    m = prx.search(window)
+                    if m and not self._guarded(window, comp.guards, self._clauses_of(window, m.start(), m.end())):
+                        seen.add(comp.id)
+                        hits.append(FrameHit(comp.id, comp.category, m.group(0).strip()))
+                        break
+        for comp in self.compositions:
+            if comp.id in seen or not comp.all_of:
+                continue
+            for sm in re.finditer(r"[^.!?;。！？；\n]+", text):
+                sent = sm.group(0)
+                ms = [p.search(sent) for p in comp.all_of]
+                if all(ms) and not self._guarded(sent, comp.guards):
+                    seen.add(comp.id)
+                    hits.append(FrameHit(comp.id, comp.category, " + ".join(m.group(0).strip() for m in ms)))
+                    break
+        return hits
+
+    @staticmethod
+    def _clauses_of(window: str, start: int, end: int) -> str:
+        """The clause or clauses a match spans."""
+        s = max((m.end() for m in _CLAUSE_END.finditer(window, 0, start)), default=0)
+        nxt = _CLAUSE_END.search(window, end)
+        return window[s: nxt.start() if nxt else len(window)]
+
+    @staticmethod
+    def _clause_of(window: str, pos: int) -> str:
+        s = max((m.end() for m in _CLAUSE_END.finditer(window, 0, pos)), default=0)
+        nxt = _CLAUSE_END.search(window, pos)
+        return window[s: nxt.start() if nxt else len(window)]

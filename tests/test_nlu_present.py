@@ -1,0 +1,75 @@
+"""The asymmetric rule of the danger stage (danger.PresentDanger, danger.yaml `present`): a hazard with a marker of now
+in one clause, a victim writing, a beating heard now or a scam under way is urgent whatever vetoes stand in other
+clauses (a cigarette, a toilet, a habit, a past event); only a guard in the same clause (a risk imagined, a matter
+settled, the hazard denied, a bill, a past or habit word with no marker of now beside it) cancels it. The sentences
+are written for these tests, not taken from any labelled set."""
+import pytest
+
+from bot.services.nlu import parse
+from bot.services.nlu.core import get_taxonomy
+from bot.services.nlu.text import normalise
+
+
+def strong(text):
+    return [h.frame for h in get_taxonomy().danger.strong_present(normalise(text))]
+
+
+@pytest.mark.parametrize("text, veto_elsewhere", [
+    # a veto word in another clause never cancels a hazard that is present now
+    ("对门家的燃气好像漏了 走廊里全是那股味 门口还有个人在抽烟", "抽烟"),
+    ("the gas smell on our landing is getting stronger, a guy is smoking by the lift too", "smoking"),
+    ("后院有人在烧落叶 烟一直往我们卧室里灌 火还没灭", "烧落叶"),
+    ("上个月刚修过的插座 现在又在冒火花", "上个月"),
+    ("他天天喝酒 今晚又在客厅砸东西 刚才掐我脖子", "天天"),
+    ("我老公在外面踹门 我带着孩子反锁在卫生间里", "卫生间"),
+    ("厨房下水道堵了好几天 今天脏水都漫进客厅了 还在往外冒", "好几天"),
+    ("我妈刚刚在电话里跟一个自称法院的人说话 对方让她去银行转账", "电话"),
+    ("楼顶那个水箱一直漏 水滴到配电箱上了 还在滴", "一直漏"),
+    ("墙上那道裂缝前几天还是细的 现在越来越宽 还在掉灰", "前几天"),
+])
+def test_strong_present_danger_outranks_vetoes_in_other_clauses(text, veto_elsewhere):
+    assert veto_elsewhere in normalise(text)
+    assert strong(text), text
+    r = parse(text)
+    assert r.intent == "report" and r.urgent, (text, r.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    # a mixed message and Cantonese: the hazard noun class and the marker of now compose
+    "楼梯间gas味越来越重 我头有点晕",
+    "隔篱屋个厨房仲喺度出紧烟 冇人应门",
+    "there's smoke coming under the door of 4B right now",
+    "she's hitting her kid in the car park, the kid is screaming",
+    "my husband is drunk and he hit me, I'm hiding in the bathroom",
+])
+def test_hazard_or_victim_with_now_is_strong(text):
+    assert strong(text), text
+    assert parse(text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    # the guard stands in the same clause as the hazard: it cancels
+    "要是楼道里全是烟 该往上跑还是往下跑",                      # a risk imagined
+    "if the smoke is coming in under the door, what should we do",
+    "厨房着火了 现在已经灭了 没人受伤",                         # settled
+    "刚才闻到一点焦味 原来是隔壁在烧烤",                       # ordinary smoke, said of this smell
+    "燃气费现在怎么交 一直没收到单子",                          # a bill
+    "上个月楼下着火那次 烧黑的墙到现在都没刷",                  # past, and 'still not repainted' is no fire now
+    "物业查过了 现在没有煤气味了",                              # denied and settled
+    "楼下那家天天在阳台抽烟 烟味一直飘上来",                    # cigarettes, a habit
+    "孩子他爸以前喝醉了打过我 现在离婚了 想咨询一下抚养费",     # past, over
+    "有人冒充物业挨家挨户推销净水器 我没买",                    # a sales pitch, nobody losing money now
+])
+def test_guard_in_the_same_clause_cancels(text):
+    assert not strong(text), (text, strong(text))
+
+
+def test_the_model_alone_is_not_silenced_by_a_smoke_veto_about_something_else():
+    # "厕所" is on the ordinary-smoke list (a source of smells); it says nothing about a beating.
+    r = parse("我男朋友喝多了在打我 我现在躲在厕所里给你们发消息")
+    assert r.urgent and r.category == "public_order", r.evidence
+
+
+def test_a_toy_still_silences_the_model():
+    r = parse("楼下几个孩子拿着玩具刀在追着玩 吓了我一跳 原来是玩具")
+    assert not r.urgent, r.evidence
