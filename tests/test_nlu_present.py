@@ -73,3 +73,28 @@ def test_the_model_alone_is_not_silenced_by_a_smoke_veto_about_something_else():
 def test_a_toy_still_silences_the_model():
     r = parse("楼下几个孩子拿着玩具刀在追着玩 吓了我一跳 原来是玩具")
     assert not r.urgent, r.evidence
+
+
+@pytest.mark.parametrize("text, frame", [
+    ("楼后面轰的一声巨响 我们这栋玻璃都震碎了 大家都往外跑", "explosion_felt"),
+    ("对面那栋刚才一声巨响 整个阳台都在晃", "explosion_felt"),
+    ("小区门口站着个老爷爷 问他什么都说不出自己家在哪", "confused_elder"),
+    ("健身区的护栏断了 下面就是地下车库的天井 好几个小孩还在那边爬", "children_at_an_open_hazard"),
+    ("广告牌松了 就挂在幼儿园入口正上方 晃来晃去", "hanging_right_over"),
+    ("对门李奶奶平时天天早上出来倒垃圾 今天到中午都没见 敲门没人应", "routine_broken"),
+    ("隔壁把猫关在屋里就出远门了 这几天猫叫得越来越弱 现在都没声了", "animal_trapped"),
+    ("my dad's speech is suddenly slurred and he can't lift his arm", "stroke_signs"),
+])
+def test_whole_classes_the_blind_sets_missed(text, frame):
+    assert frame in strong(text), (text, strong(text))
+    assert parse(text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "过年放鞭炮一声巨响 把我家狗吓得直抖",                     # festive bang
+    "我爸中风后说话一直含糊不清 能不能申请上门康复",            # chronic, a care request
+    "公园那段护栏坏了好久了 孩子们经常在那边玩 建议修一下",      # habit, a suggestion
+    "有人冒充燃气公司上门推销报警器 我差点就买了",              # near miss, over
+])
+def test_their_look_alikes_stay_calm(text):
+    assert not strong(text), (text, strong(text))

@@ -97,7 +97,7 @@ class DangerRules:
         self.frames = frames
         self.vetoes = vetoes
         ordinary = vetoes.get("ordinary_smoke")
-        self.present = PresentDanger(data.get("present") or {}, ordinary.rx if ordinary else None)
+        self.present = PresentDanger(data.get("present") or {}, ordinary.rx if ordinary else None, words)
 
     def strong_present(self, text: str) -> list[FrameHit]:
         """Strong present-danger signals (see PresentDanger): urgent whatever any veto elsewhere says."""
@@ -197,16 +197,21 @@ class PresentDanger:
     cancels it. Only the guards found inside the same window can, and the past and habit guards only when no marker
     of now stands beside them."""
 
-    def __init__(self, spec: dict, ordinary: re.Pattern | None):
+    def __init__(self, spec: dict, ordinary: re.Pattern | None, words: dict[str, list[str]] | None = None):
+        words = words or {}
+
         def rx(items, where):
-            return _compile("|".join(f"(?:{p})" for p in items), where) if items else None
+            return _compile("|".join(f"(?:{_expand(str(p), words, where)})" for p in items), where) if items else None
 
         self.markers = rx(spec.get("markers") or (), "present.markers")
         self.now_strong = rx(spec.get("now_strong") or (), "present.now_strong")
-        self.classes: dict[str, tuple[re.Pattern, str]] = {}
+        self.classes: dict[str, tuple] = {}
+        self.class_category = dict(_CLASS_CATEGORY)
         for name, c in (spec.get("classes") or {}).items():
             self.classes[name] = (rx(c.get("patterns") or (), f"present.classes.{name}"), str(c.get("ordinary", "none")),
                                   rx([c["residue"]], f"present.classes.{name}.residue") if c.get("residue") else None)
+            if c.get("category"):
+                self.class_category[name] = str(c["category"])
         self.guards: dict[str, _Guard] = {}
         for name, g in (spec.get("guards") or {}).items():
             self.guards[name] = _Guard(name, rx(g.get("patterns") or (), f"present.guards.{name}"), g.get("unless") == "now_strong")
@@ -217,8 +222,8 @@ class PresentDanger:
             if unknown:
                 raise ValueError(f"{where}: unknown guard {unknown}")
             comps.append(_Composition(str(c["id"]), c.get("category"),
-                                      tuple(_compile(str(p), where) for p in c.get("patterns") or ()),
-                                      tuple(_compile(str(p), where) for p in c.get("all") or ()),
+                                      tuple(_compile(_expand(str(p), words, where), where) for p in c.get("patterns") or ()),
+                                      tuple(_compile(_expand(str(p), words, where), where) for p in c.get("all") or ()),
                                       tuple(c.get("guards") or ())))
         self.compositions = comps
         self.ordinary = ordinary
@@ -279,7 +284,7 @@ class PresentDanger:
                         if self.ordinary.search(where):
                             continue  # the smoke of a cigarette or a barbecue, said of this very smoke
                     seen.add(name)
-                    cat = _CLASS_CATEGORY.get(name, "safety_hazard")
+                    cat = self.class_category.get(name, "safety_hazard")
                     hits.append(FrameHit(f"present_{name}", cat, f"{m.group(0).strip()} + {marker.group(0).strip()}"))
             for comp in self.compositions:
                 if comp.id in seen or not comp.patterns:
