@@ -30,6 +30,10 @@ INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.1, "volunteer
 # Balanced class weights in training put the natural boundary at 0.5. Calibrated on the fresh tuning sets
 # (tests/data/nlu_fresh_*.jsonl, never trained on): 0.55 is the highest that misses none of their emergencies.
 URGENT_THRESHOLD = 0.55
+# Below URGENT_THRESHOLD the model's view still counts down to this probability when the message says the matter is
+# happening now (正在, 还在, 现在, right now, still): the asymmetric rule applied to the model.
+URGENT_NOW_THRESHOLD = 0.45
+_NOW = re.compile(r"正在|还在|仍在|现在|此刻|这会儿|而家|宜家|依家|仲(?:喺|在|有)|\b(?:right now|still|at the moment|as we speak)\b", re.ASCII)
 # How far an urgent message leans away from the categories marked `rarely_urgent` in the taxonomy (in logits).
 URGENT_CATEGORY_PENALTY = 2.5
 # How far a danger frame that fired leans the category towards the one it speaks for (in logits): a person down
@@ -190,6 +194,12 @@ def _routine(text: str, start: int, end: int, tax: Taxonomy) -> bool:
     """True if the sentence around a cue is about a bill, a battery or a chirping alarm (the danger rules' own list)."""
     veto = tax.danger.vetoes.get("routine") if tax.danger is not None else None
     return bool(veto and veto.rx.search(tax.danger.sentence(text, start, end)))
+
+
+def _nuisance(text: str, tax: Taxonomy) -> bool:
+    """A complaint about noise or a nuisance ("还在剁馅 睡不着"): 'still' there is a grievance, not an alarm."""
+    v = tax.danger.vetoes.get("nuisance") if tax.danger is not None else None
+    return bool(v and v.rx.search(text))
 
 
 def _model_vetoed(text: str, tax: Taxonomy) -> bool:
@@ -389,7 +399,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     if not urgent and "urgent" in model.heads and intent == "report" and _enough_words(norm):
         p_urgent = model.predict("urgent", norm, encoded).get("yes", 0.0)
         # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
-        if p_urgent >= URGENT_THRESHOLD and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) \
+        if (p_urgent >= URGENT_THRESHOLD or (p_urgent >= URGENT_NOW_THRESHOLD and _NOW.search(norm))) and not _nuisance(norm, tax) \
+                and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) \
                 and not any(n.search(norm) for n in tax.urgency_not_if) \
                 and not (_SMOKE_OR_SMELL.search(norm) and _ordinary_smoke(norm, 0, len(norm), tax)) and not _NOT_REAL.search(norm) \
                 and not _model_vetoed(norm, tax):
