@@ -25,7 +25,7 @@ def strong(text):
     ("厨房下水道堵了好几天 今天脏水都漫进客厅了 还在往外冒", "好几天"),
     ("我妈刚刚在电话里跟一个自称法院的人说话 对方让她去银行转账", "电话"),
     ("楼顶那个水箱一直漏 水滴到配电箱上了 还在滴", "一直漏"),
-    ("墙上那道裂缝前几天还是细的 现在越来越宽 还在掉灰", "前几天"),
+    ("墙上那道裂缝前几天还是细的 今天裂缝里还在往下掉灰 越来越宽", "前几天"),
 ])
 def test_strong_present_danger_outranks_vetoes_in_other_clauses(text, veto_elsewhere):
     assert veto_elsewhere in normalise(text)
@@ -104,3 +104,29 @@ def test_a_noise_complaint_is_no_alarm_for_the_model_alone():
     # 'still at it at midnight' is a grievance: the nuisance words keep the urgency model's view from raising it.
     r = parse("楼上现在还在拖椅子 吵得睡不着")
     assert r.intent == "report" and not r.urgent, r.evidence
+
+
+@pytest.mark.parametrize("text", [
+    # Cantonese is read once more in Mandarin words, so the Mandarin rules apply to it
+    "阿爷跌咗喺浴室 起唔到身 叫佢都唔应",
+    "升降机困住咗两个人 入面好焗 佢哋话透唔到气",
+    # a property crime still going on; valuables being handed to someone who claims to be an official
+    "有个人在车棚一直在撬电动车的锁 现在还没走",
+    "楼下有人自称社保局的 现在在收老人的银行卡和密码",
+    # a vulnerable person gone just now, told beside a habit
+    "my grandad keeps wandering and he just walked out of the gate, we can't find him",
+])
+def test_structural_generalisations(text):
+    r = parse(text)
+    assert r.urgent, (text, r.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "要是家里煤气泄漏了 是不是不能关电闸",                    # a supposing clause, even with an 'always' cue
+    "隔壁装修一直在砸墙 吵死了",                              # renovation, not a break-in
+    "刚才有人说冒烟了 我下去看了 是有人在烤串 不是着火",        # the writer looked: no fire
+    "燃气表一直在走字 我们家都没开火 是不是表有问题",          # a meter, not a leak to run from
+])
+def test_structural_look_alikes(text):
+    r = parse(text)
+    assert not r.urgent, (text, r.evidence)

@@ -14,7 +14,7 @@ from .model import MODEL_PATH, LinearModel
 from .numerals import parse_hours
 from .places import extract_place, mask_places
 from .taxonomy import TAXONOMY_PATH, Taxonomy, load_taxonomy
-from .text import has_content, is_cjk, normalise
+from .text import has_content, is_cjk, normalise, to_mandarin
 from .times import default_now, resolve_when
 
 INTENTS = ("report", "volunteer_claim", "status_query", "points", "help")
@@ -63,6 +63,8 @@ _ROUTINE_CARE = re.compile(r"平时|定期|经常去|有没有人(去|来|能)?(
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
+# A clause that supposes ("要是…", "if …"): even an `always` cue inside it reports nothing, unless it says 'still'/'now'.
+_CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|\b(?:if|what if|in case|suppose)\b", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
 _STRONG_HYPOTHETICAL = re.compile(r"(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
@@ -206,7 +208,7 @@ def _model_vetoed(text: str, tax: Taxonomy) -> bool:
     """The urgency model's view alone does not raise the alarm for a matter told as over, past, small, lasting for
     days, or a request for routine care."""
     if tax.danger is not None:
-        for name in ("settled", "past", "long_ago", "chronic", "habitual", "attributed", "things_lost", "tap"):
+        for name in ("settled", "past", "long_ago", "chronic", "habitual", "attributed", "things_lost", "tap", "routine"):
             v = tax.danger.vetoes.get(name)
             if v is not None and v.rx.search(text) and not (name in ("past", "long_ago", "habitual") and _STILL_DANGEROUS.search(text)):
                 return True
@@ -226,6 +228,8 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
             clause = text[start : nxt.start() if nxt else len(text)]
             if _STRONG_HYPOTHETICAL.search(clause):
                 continue
+            if _CONDITIONAL.search(clause) and not _STILL_DANGEROUS.search(clause):
+                continue  # "要是家里煤气泄漏了 是不是不能开灯": a clause that supposes is no report of a happening
             if _PAST_EVENT.search(clause) and not _STILL_DANGEROUS.search(clause):
                 continue  # "上周有人晕倒过": it happened once, nobody needs to come now
             vetoes = tax.danger.vetoes if tax.danger is not None else {}
@@ -346,9 +350,18 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     place = extract_place(norm)
     urgent, urgent_ev = detect_urgency(norm, tax)
     frames = tax.danger.detect(norm) if tax.danger is not None else []
+    # Cantonese read once more in Mandarin words, so the danger rules (written in Mandarin) apply to it as well.
+    yue = to_mandarin(norm)
+    if yue != norm:
+        u2, ev2 = detect_urgency(yue, tax)
+        urgent, urgent_ev = urgent or u2, urgent_ev + [e for e in ev2 if e not in urgent_ev]
+        if tax.danger is not None:
+            frames = frames + [h for h in tax.danger.detect(yue) if all(h.frame != f.frame for f in frames)]
     # The asymmetric rule: a strong present-danger signal (a hazard with a marker of now in one clause, a victim
     # writing, a beating or a scam under way) is urgent whatever vetoes other clauses hold; see danger.PresentDanger.
     strong = tax.danger.strong_present(norm) if tax.danger is not None else []
+    if yue != norm and tax.danger is not None:
+        strong = strong + [h for h in tax.danger.strong_present(yue) if all(h.frame != f.frame for f in strong)]
     frames = frames + [h for h in strong if all(h.frame != f.frame for f in frames)]
     if frames:
         urgent = True

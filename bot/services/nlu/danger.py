@@ -207,11 +207,15 @@ class PresentDanger:
         self.now_strong = rx(spec.get("now_strong") or (), "present.now_strong")
         self.classes: dict[str, tuple] = {}
         self.class_category = dict(_CLASS_CATEGORY)
+        # classes a denial anywhere in the sentence speaks of ("是楼下烧烤 不是着火"): the fire and its smoke are one thing
+        self.denied_in_sentence: set[str] = set()
         for name, c in (spec.get("classes") or {}).items():
             self.classes[name] = (rx(c.get("patterns") or (), f"present.classes.{name}"), str(c.get("ordinary", "none")),
                                   rx([c["residue"]], f"present.classes.{name}.residue") if c.get("residue") else None)
             if c.get("category"):
                 self.class_category[name] = str(c["category"])
+            if c.get("denied_in_sentence"):
+                self.denied_in_sentence.add(name)
         self.guards: dict[str, _Guard] = {}
         for name, g in (spec.get("guards") or {}).items():
             self.guards[name] = _Guard(name, rx(g.get("patterns") or (), f"present.guards.{name}"), g.get("unless") == "now_strong")
@@ -277,10 +281,15 @@ class PresentDanger:
                     own = self._clauses_of(window, m.start(), m.end())
                     if self._guarded(window, all_guards, own):
                         continue
+                    if name in self.denied_in_sentence and self._guarded(sentence, ("no_fire",)):
+                        continue  # "我下去看了 是烧烤 不是着火": the writer has looked, and it is no fire
                     if residue is not None and residue.search(own) and self._guarded(sentence, ("settled", "past"), own):
                         continue  # a smell left over from a fire told as over in the same sentence
                     if self.ordinary is not None and ordinary != "none":
-                        where = sentence if ordinary == "sentence" else self._clause_of(window, m.start())
+                        # a smell (residue) is judged by its sentence, visible smoke by its own window
+                        smell = residue is not None and residue.search(own)
+                        where = sentence if ordinary == "sentence" or smell else (
+                            window if ordinary == "window" else self._clause_of(window, m.start()))
                         if self.ordinary.search(where):
                             continue  # the smoke of a cigarette or a barbecue, said of this very smoke
                     seen.add(name)

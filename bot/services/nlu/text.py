@@ -99,3 +99,24 @@ def has_content(text: str) -> bool:
 
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+# Cantonese grammar words and their Mandarin counterparts, for the danger stage only: the danger rules are written in
+# Mandarin, and "阿婆跌咗喺厕所 起唔到身" says what "阿婆跌了在厕所 起不到身" says. The model and the other stages keep
+# the text as written (the model was trained on it).
+_YUE = {
+    "唔该": "谢谢", "唔": "不", "咗": "了", "喺": "在", "佢哋": "他们", "佢": "他", "嘅": "的", "冇": "没", "而家": "现在",
+    "宜家": "现在", "依家": "现在", "仲": "还", "啲": "些", "嚟": "来", "睇": "看", "郁": "动", "瞓": "睡", "搵": "找",
+    "揾": "找", "畀": "给", "俾": "给", "边度": "哪里", "乜嘢": "什么", "点解": "为什么", "啱啱": "刚刚", "头先": "刚才",
+    "跌低": "摔倒", "跌": "摔", "冚": "盖", "焗": "闷", "靓仔": "小伙子", "后生仔": "小伙子", "细路": "小孩", "阿嫲": "奶奶",
+    "系咪": "是不是", "话系": "说是", "话": "说", "好似": "好像", "入面": "里面", "出面": "外面",
+}
+_YUE_RX = re.compile("|".join(re.escape(k) for k in sorted(_YUE, key=len, reverse=True)))
+_YUE_HINT = re.compile("[唔咗喺佢嘅冇仲啲嚟睇郁瞓搵揾畀俾啱冚焗]|而家|宜家|依家|跌|头先|好似|入面|话系")
+
+
+def to_mandarin(text: str) -> str:
+    """A normalised text with Cantonese grammar words put into Mandarin (unchanged if it has none)."""
+    if not _YUE_HINT.search(text):
+        return text
+    return _YUE_RX.sub(lambda m: _YUE[m.group(0)], text)
