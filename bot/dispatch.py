@@ -51,6 +51,24 @@ _ROLE_ID = next(i for i, c in _ROLE_COLS if c.key == "id")
 _STATE_ID = next(i for i, c in _STATE_COLS if c.key == "id")
 
 
+_STATE = ConversationState.__table__
+_STATE_INSERT = Prepared(_STATE.insert())
+_STATE_UPDATE = Prepared(_STATE.update().where(_STATE.c.id == bindparam("state_pk")))
+
+
+@dataclass
+class StepState:
+    """A chat's pending step (what the bot asked and waits for), as read at the start of the event. A handler's
+    change is written back with one statement before the commit, only if there is one (see Dispatcher._save_state):
+    the ORM's unit of work cost more than the rest of a button press."""
+    id: int | None
+    identity_id: int
+    step: str | None = None
+    data: dict = field(default_factory=dict)
+    updated_at: datetime | None = None
+    dirty: bool = False
+
+
 class Refused(Exception):
     """A service refuses an action (not allowed, wrong state). Carries the template that explains why."""
 
@@ -67,7 +85,7 @@ class Ctx:
     incoming: Incoming
     identity: ChatIdentity
     person: Person | None
-    state: ConversationState
+    state: StepState
     now: datetime
     locale: str
     args: list[str] = field(default_factory=list)
@@ -87,19 +105,16 @@ class Ctx:
         return dict(self.state.data or {})
 
     def set_step(self, step: str | None, **data: Any) -> None:
-        if self.state.id is None and self.state not in self.session:
-            if step is None:
-                return
-            self.session.add(self.state)
-        self.state.step = step
-        self.state.data = data
-        self.state.updated_at = self.now
+        st = self.state
+        if step is None and st.step is None and not st.data:
+            return  # nothing pending, nothing to clear
+        st.step, st.data, st.updated_at, st.dirty = step, data, self.now, True
 
     def update_data(self, **data: Any) -> None:
         merged = dict(self.state.data or {})
         merged.update(data)
-        self.state.data = merged
-        self.state.updated_at = self.now
+        st = self.state
+        st.data, st.updated_at, st.dirty = merged, self.now, True
 
     def clear_step(self) -> None:
         self.set_step(None)
@@ -261,6 +276,8 @@ class Dispatcher:
                       state=state, now=now, locale=locale)
             try:
                 result = await self._route(ctx)
+                if state.dirty:
+                    await self._save_state(session, state)
                 await session.commit()
                 locale = ctx.locale  # /lang may have changed it
             except Refused as r:
@@ -289,7 +306,7 @@ class Dispatcher:
         return Outcome(toast=toast, sent=len(replies))
 
     async def _identity(self, session: AsyncSession, inc: Incoming,
-                        now: datetime) -> tuple[ChatIdentity, Person | None, ConversationState]:
+                        now: datetime) -> tuple[ChatIdentity, Person | None, StepState]:
         """The chat's identity, its person with roles, and its pending step: one Core statement (a row per role),
         adopted into the session as ORM objects. The identity is created on first contact."""
         rows = await _IDENTITY_Q.rows(session, {"platform": inc.platform, "chat_id": inc.chat_id})
@@ -298,7 +315,7 @@ class Dispatcher:
                                  display_name=(inc.display_name or "")[:200], last_seen_at=now, created_at=now)
             session.add(ident)
             await session.flush()
-            return ident, None, ConversationState(identity_id=ident.id, step=None, data={})
+            return ident, None, StepState(id=None, identity_id=ident.id)
         first = rows[0]
         ident = adopt(session, ChatIdentity, {c.key: first[i] for i, c in _IDENT_COLS})
         person = None
@@ -307,9 +324,9 @@ class Dispatcher:
                      for r in rows if r[_ROLE_ID] is not None]
             person = adopt(session, Person, {c.key: first[i] for i, c in _PERSON_COLS}, roles=roles)
         if first[_STATE_ID] is not None:
-            state = adopt(session, ConversationState, {c.key: first[i] for i, c in _STATE_COLS})
-        else:  # added to the session only when a step is set (see Ctx.set_step)
-            state = ConversationState(identity_id=ident.id, step=None, data={})
+            state = StepState(**{c.key: first[i] for i, c in _STATE_COLS})
+        else:  # a row is written only when a step is set (see Ctx.set_step)
+            state = StepState(id=None, identity_id=ident.id)
         if now - ident.last_seen_at > SEEN_RESOLUTION:  # a write per event would cost more than it tells
             ident.last_seen_at = now
         if not ident.reachable:  # they wrote again: a block is over
@@ -318,6 +335,17 @@ class Dispatcher:
         if inc.language_code and inc.language_code != ident.language_code:
             ident.language_code = inc.language_code
         return ident, person, state
+
+    @staticmethod
+    async def _save_state(session: AsyncSession, state: StepState) -> None:
+        values = {"step": state.step, "data": state.data or {}, "updated_at": state.updated_at}
+        if state.id is None:
+            if session.new:  # the identity made on first contact is a pending ORM object: its row comes first
+                await session.flush()
+            state.id = await _STATE_INSERT.run(session, {"identity_id": state.identity_id, **values})
+        else:
+            await _STATE_UPDATE.run(session, {"state_pk": state.id, **values})
+        state.dirty = False
 
     async def _route(self, ctx: Ctx) -> Reply | list[Reply] | None:
         inc, r = ctx.incoming, self.router

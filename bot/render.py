@@ -35,6 +35,20 @@ def mask_phone(phone: str | None) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+class _Environment(Environment):
+    """Template contexts are dicts (case views, outbox contexts read back from JSON), and templates write `case.id`:
+    Jinja tries the attribute first and reaches the key through an AttributeError, several dozen times per message.
+    A dict's key is looked up first here; anything else, and a missing key, goes Jinja's own way."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
     def __init__(self, templates_dir: Path, tz: ZoneInfo, default_locale: str = "zh"):
         self.dir = Path(templates_dir)
@@ -81,7 +95,7 @@ class Renderer:
         key = (locale, html)
         env = self._envs.get(key)
         if env is None:
-            env = Environment(
+            env = _Environment(
                 loader=FileSystemLoader(str(self.dir / locale)),
                 autoescape=html,
                 undefined=StrictUndefined,
