@@ -130,3 +130,22 @@ def test_structural_generalisations(text):
 def test_structural_look_alikes(text):
     r = parse(text)
     assert not r.urgent, (text, r.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "住三楼的阿伯喺天台跌亲 撞到个头 而家仲喺度坐住唔郁",     # a fall, now; Cantonese; the marker two clauses on
+    "someone has set the bike shed alight and it's spreading towards the flats",
+    "Mr Zhao next door has had his TV on loud since yesterday and nobody is answering",
+])
+def test_round4_probe_classes(text):
+    assert parse(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "锅里的油着了 我拿锅盖盖灭了 没事 就是墙熏黑了",
+    "一只大狗追着小朋友跑了几步 被主人喊回去了",
+    "上回王奶奶在家摔倒 多亏发现得早 现在已经出院了 想申请个呼叫器",
+    "我外婆散步摔了一跤 擦破点皮 自己走回家了",
+])
+def test_round4_probe_look_alikes(text):
+    assert not parse(text).urgent, text

@@ -55,7 +55,7 @@ _STILL_AFTER_SETTLED = re.compile(r"(但是?|可是|不过).{0,8}(还有人|还�
                                   r"\bbut\b.{0,30}\b((is|it.?s) (still|again) (burning|smoking|leaking|on fire)|started again|flared up|someone.?s still)", re.ASCII)
 # What the urgency model alone may not call an emergency: a small or slow matter ("有点渗水", "滴得不快"), one that
 # has lasted days or weeks ("已经一礼拜了", "for weeks"), or a request for routine looking-after ("平时有没有人去看看").
-_MINOR = re.compile(r"有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (little|bit)|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
+_MINOR = re.compile(r"擦破(?:点|一点)?皮|破了点皮|皮外伤|有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (little|bit)|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
 _STALE = re.compile(r"(好|几|两|三|四|五|一|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|(一|两|几|好几)(个)?(礼拜|星期|月)了|"
                     r"\bfor (days|weeks|months|ages|a week|a month)\b|\b(weeks|months) (now|ago)\b", re.ASCII)
 _ROUTINE_CARE = re.compile(r"平时|定期|经常去|有没有人(去|来|能)?(看看|照顾|陪|关心)|能不能(派人|安排人|常去|多去)|"

@@ -261,6 +261,7 @@ class PresentDanger:
                 bounds.append((start, len(sent)))
             out += [(sent[s:e], sent) for s, e in bounds]
             out += [(sent[bounds[i][0]:bounds[i + 1][1]], sent) for i in range(len(bounds) - 1)]
+            out += [(sent[bounds[i][0]:bounds[i + 2][1]], sent) for i in range(len(bounds) - 2)]
         return out
 
     def detect(self, text: str) -> list[FrameHit]:
