@@ -149,3 +149,11 @@ def test_round4_probe_classes(text):
 ])
 def test_round4_probe_look_alikes(text):
     assert not parse(text).urgent, text
+
+
+def test_the_cantonese_reading_keeps_mandarin_words_whole():
+    from bot.services.nlu.text import to_mandarin
+
+    # 电话 is a word in both; only Cantonese grammar words are replaced
+    assert to_mandarin(normalise("阿婆喺屋企 電話打唔通 佢話好頭暈")) == "阿婆在屋企 电话打不通 他说好头晕"
+    assert to_mandarin("楼道灯坏了") == "楼道灯坏了"
