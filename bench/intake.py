@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
-from bot.app import App  # noqa: E402
+from bot.app import App, tune_gc  # noqa: E402
 from bot.channels.web import WebChannel  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from models import Case, ChatIdentity  # noqa: E402
@@ -47,6 +47,7 @@ async def full_stack(db_url: str, n_reports: int, n_presses: int, rounds: int, e
     await app.prepare()
     web = WebChannel(app)
     app.add_channel(web)
+    tune_gc()  # as `gridbot run` does once started
     residents = ["wang", "zhang", "amy"]
 
     # warm-up: the parser's model, the statement caches

@@ -1,6 +1,7 @@
 """Wiring in one place: settings -> database, renderer, router, dispatcher, outbox, channels, scheduler."""
 from __future__ import annotations
 
+import gc
 import logging
 from functools import cached_property
 
@@ -15,6 +16,18 @@ from bot.services.pacer import Pacer, Unpaced
 from bot.settings import Settings
 
 log = logging.getLogger("gridbot.app")
+GC_YOUNG_THRESHOLD = 20_000
+
+
+def tune_gc() -> None:
+    """For the long-running bot, once started: what start-up made (modules, templates, the parser's model, the
+    org cache) is frozen out of the cycle collector's sight, and the youngest generation is collected every
+    20,000 allocations instead of 700. A button press allocates a few thousand short-lived objects that reference
+    counting frees; the collector kept walking them (bench/intake.py: about 6% more presses per second).
+    Reference counting is untouched: only garbage in cycles waits a little longer."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 class App:

@@ -22,7 +22,7 @@ def _settings():
 
 
 async def _run(settings) -> None:
-    from bot.app import App
+    from bot.app import App, tune_gc
 
     app = App(settings)
     await app.prepare()
@@ -49,6 +49,7 @@ async def _run(settings) -> None:
         raise SystemExit(2) from None
     if settings.web_on:
         print(f"Gridbot web chat: http://{settings.web_host}:{settings.web_port}/", flush=True)
+    tune_gc()
     await stop.wait()
     await app.stop()
 

@@ -269,6 +269,7 @@ class Dispatcher:
         # closed explicitly rather than by `async with`: AsyncSession's __aexit__ runs close() in a task of its own
         # (two more turns of the loop on every event); the transaction begins with the first statement
         session = app.sessionmaker()
+        ended = False  # a commit or a rollback hands the connection back: close() is then only bookkeeping
         try:
             identity, person, state = await self._identity(session, inc, now)
             locale = pick_locale(person, identity, app.settings.default_locale)
@@ -279,18 +280,22 @@ class Dispatcher:
                 if state.dirty:
                     await self._save_state(session, state)
                 await session.commit()
+                ended = True
                 locale = ctx.locale  # /lang may have changed it
             except Refused as r:
                 # a refused action changes nothing at all: the whole event rolls back, then we explain
                 await session.rollback()
+                ended = True
                 result = Reply(r.template, r.context)
                 ctx.menu_dirty, ctx.after_commit = False, []
             except BaseException:
                 await session.rollback()
+                ended = True
                 raise
             replies = [result] if isinstance(result, Reply) else list(result or [])
         finally:
-            await session.close()
+            if not ended:
+                await session.close()
         for r in replies:
             if r.toast:
                 toast = app.renderer.text(r.template, r.context, locale, html=False)

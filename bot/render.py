@@ -40,6 +40,10 @@ class _Environment(Environment):
     Jinja tries the attribute first and reaches the key through an AttributeError, several dozen times per message.
     A dict's key is looked up first here; anything else, and a missing key, goes Jinja's own way."""
 
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._loaded: dict[str, Any] = {}
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict:
             try:
@@ -47,6 +51,16 @@ class _Environment(Environment):
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+    def _load_template(self, name: str, globals: Any) -> Any:
+        """Templates are read once per process (auto_reload is off): a plain dict, without the LRU cache's lock and
+        bookkeeping on every render and every include."""
+        if globals:
+            return super()._load_template(name, globals)
+        found = self._loaded.get(name)
+        if found is None:
+            found = self._loaded[name] = super()._load_template(name, None)
+        return found
 
 
 class Renderer:
