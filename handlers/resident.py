@@ -93,8 +93,10 @@ async def draft_card(ctx: Ctx, note: str | None = None) -> Reply:
     b = await org(ctx.session).building(ctx.session, d.get("building_id"))
     colour = ctx.app.routing.colour(d["category"], d["urgent"])
     rows = [[Button("cases.submit", "c1:dsub")],
-            [Button("cases.change_category", "c1:dcat"), Button("cases.change_place", "c1:dplace")],
-            [Button("cases.cancel_draft", "c1:dno")]]
+            [Button("cases.change_category", "c1:dcat"), Button("cases.change_place", "c1:dplace")]]
+    if not d["urgent"]:  # the parser can miss a danger told in few words: the resident can say so in one tap
+        rows.append([Button("cases.mark_urgent", "c1:durg")])
+    rows.append([Button("cases.cancel_draft", "c1:dno")])
     return reply("cases/draft", rows, draft={
         "text": d["text"], "category": d["category"], "urgent": d["urgent"], "colour": colour,
         "building": b.code if b else None, "unit": d.get("unit"), "room": d.get("room"),
@@ -161,6 +163,18 @@ async def pick_place(ctx: Ctx):
     return await draft_card(ctx)
 
 
+@router.action("c1:durg")
+async def mark_urgent(ctx: Ctx):
+    """The resident says someone may be hurt or property lost now. One way only: a resident raises the alarm,
+    nobody lowers it here. Kept with the case's parse record, so the next training run learns from the miss."""
+    if not _drafting(ctx):
+        return _stale()
+    if ctx.data.get("urgent"):
+        return await draft_card(ctx)
+    ctx.update_data(urgent=True, urgent_by_resident=True)
+    return await draft_card(ctx, note="marked_urgent")
+
+
 @router.action("c1:dno")
 async def drop_draft(ctx: Ctx):
     if not _drafting(ctx):
@@ -195,7 +209,8 @@ def _draft(d: dict) -> cases.Draft:
                        unit=d.get("unit"), room=d.get("room"), latitude=d.get("lat"), longitude=d.get("lon"),
                        photos=tuple(tuple(p) for p in d.get("photos") or []),
                        parse={"confidence": d.get("confidence"), "evidence": d.get("evidence"),
-                              "predicted": d.get("predicted")})
+                              "predicted": d.get("predicted"),
+                              **({"urgent_by_resident": True} if d.get("urgent_by_resident") else {})})
 
 
 @router.action("c1:join")

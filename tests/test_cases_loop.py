@@ -186,3 +186,20 @@ async def test_a_matter_longer_than_the_parser_reads_is_refused_and_the_draft_ke
     assert "1200" in out
     out = await wang.press("提交")
     assert "已提交" in out
+
+
+async def test_resident_marks_a_missed_danger_urgent_in_one_tap(chat, app):
+    wang = chat("wang")
+    out = await wang.say("6号楼1单元三楼楼梯扶手松了 晃得厉害")
+    assert "紧急" not in out.split("内容")[0] and any("现在有危险" in b for b in wang.buttons())
+    out = await wang.press("现在有危险")
+    assert "已改为紧急" in out and "🔴" in out
+    assert not any("现在有危险" in b for b in wang.buttons())  # the button goes once pressed
+    out = await wang.press("提交")
+    assert "已提交 #" in out
+    async with app.sessionmaker() as s:
+        case = await s.scalar(select(Case).order_by(Case.id.desc()).limit(1))
+    assert case.urgent and case.colour == "red" and case.parse.get("urgent_by_resident") is True
+    # a stale press of the same button after filing changes nothing and says so
+    out = await wang.press_data("c1:durg")
+    assert "过期" in out or "失效" in out, out
