@@ -195,20 +195,27 @@ class Connection:
 
 
 class _AdaptedCursor(AsyncAdapt_aiosqlite_cursor):
-    """Runs a statement and buffers its rows in one coroutine, awaited once."""
+    """Runs a statement (or one statement over many parameter sets) and buffers its rows in one coroutine,
+    awaited once."""
 
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
+        self._await_run(operation, () if parameters is None else parameters, False)
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._await_run(operation, seq_of_parameters, True)
+
+    def _await_run(self, operation: Any, parameters: Any, many: bool) -> None:
         try:
-            await_only(self._run(operation, parameters))
+            await_only(self._run(operation, parameters, many))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
-    async def _run(self, operation: Any, parameters: Any) -> None:
+    async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
         cur = self._connection.raw.cursor()
         try:
-            cur.execute(operation, () if parameters is None else parameters)
+            (cur.executemany if many else cur.execute)(operation, parameters)
             if cur.description:
                 self.description = cur.description
                 self.lastrowid = self.rowcount = -1
@@ -217,22 +224,6 @@ class _AdaptedCursor(AsyncAdapt_aiosqlite_cursor):
                 self.description = None
                 self.lastrowid = cur.lastrowid
                 self.rowcount = cur.rowcount
-        finally:
-            cur.close()
-
-    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        try:
-            await_only(self._run_many(operation, seq_of_parameters))
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
-
-    async def _run_many(self, operation: Any, seq_of_parameters: Any) -> None:
-        cur = self._connection.raw.cursor()
-        try:
-            cur.executemany(operation, seq_of_parameters)
-            self.description = None
-            self.lastrowid = cur.lastrowid
-            self.rowcount = cur.rowcount
         finally:
             cur.close()
 
