@@ -47,7 +47,7 @@ _ASKS_ABOUT_REPORT = re.compile(
     r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理|查了|原因|看了吗|来过|整改|修好|弄好|完了吗)|"
     r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\bwhat.?s happening with\b|\breport i (sent|made|filed)\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
 # An event told as over: even an `always` cue does not count in such a clause.
-_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
+_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|昨天|昨晚|\byesterday\b|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
                          r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b", re.ASCII)
 _STILL_DANGEROUS = re.compile(r"还在|越来越|现在|又|仍然|一直|\b(still|again|now|getting worse|right now)\b", re.ASCII)
 # "…没事了 但是还有味": a settled matter that is not quite settled.
@@ -55,7 +55,7 @@ _STILL_AFTER_SETTLED = re.compile(r"(但是?|可是|不过).{0,8}(还有人|还�
                                   r"\bbut\b.{0,30}\b((is|it.?s) (still|again) (burning|smoking|leaking|on fire)|started again|flared up|someone.?s still)", re.ASCII)
 # What the urgency model alone may not call an emergency: a small or slow matter ("有点渗水", "滴得不快"), one that
 # has lasted days or weeks ("已经一礼拜了", "for weeks"), or a request for routine looking-after ("平时有没有人去看看").
-_MINOR = re.compile(r"擦破(?:点|一点)?皮|破了点皮|皮外伤|有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (little|bit)|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
+_MINOR = re.compile(r"说了.{0,8}(?:还|又)(?:骂|凶|吼)|不大(?!了)|(?:拿|用)(?:个)?盆接着?|明天(?:能|可以)?(?:来|派)|直接挂了|挂掉了|没上当|擦破(?:点|一点)?皮|破了点皮|皮外伤|有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (little|bit)|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
 _STALE = re.compile(r"(好|几|两|三|四|五|一|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|(一|两|几|好几)(个)?(礼拜|星期|月)了|"
                     r"\bfor (days|weeks|months|ages|a week|a month)\b|\b(weeks|months) (now|ago)\b", re.ASCII)
 _ROUTINE_CARE = re.compile(r"平时|定期|经常去|有没有人(去|来|能)?(看看|照顾|陪|关心)|能不能(派人|安排人|常去|多去)|"
@@ -66,7 +66,7 @@ _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|�
 # A clause that supposes ("要是…", "if …"): even an `always` cue inside it reports nothing, unless it says 'still'/'now'.
 _CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|\b(?:if|what if|in case|suppose)\b", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
-_STRONG_HYPOTHETICAL = re.compile(r"(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
+_STRONG_HYPOTHETICAL = re.compile(r"(?:听说|据说|新闻).{0,10}(?:隔壁小区|别的小区|其他小区|外地|别处)|(?:隔壁|别的|其他)小区.{0,8}(?:有人|发生|出了)|(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
                                   r"\b(what|who|where|how) (should|do|would|can|to) (we|i|you|one)?\s*(do|call|go|ring)?\s*\bif\b|"
                                   r"\bif\b.{0,40}\b(who|what) (do|should) (i|we) call", re.ASCII)
@@ -185,7 +185,7 @@ def _ordinary_smoke(text: str, start: int, end: int, tax: Taxonomy) -> bool:
 
 
 # 救命 said in exasperation, about a nuisance.
-_EXCLAIMING = re.compile(r"救命.{0,20}(也太|太多|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|睡不着|头都大|受不了)|"
+_EXCLAIMING = re.compile(r"救命.{0,20}(疯了|咚咚|从早.{0,3}到晚|跑来跑去|也太|太多|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|睡不着|头都大|受不了)|"
                          r"(也太|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|头都大|受不了).{0,20}救命")
 _ALARM_WORD = re.compile(r"报警|警报|alarm", re.ASCII)
 # Signs in a person's body that turn a chirping alarm back into an alarm ("CO alarm keeps beeping and my head hurts").
@@ -413,7 +413,7 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         p_urgent = model.predict("urgent", norm, encoded).get("yes", 0.0)
         # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
         if (p_urgent >= URGENT_THRESHOLD or (p_urgent >= URGENT_NOW_THRESHOLD and _NOW.search(norm))) and not _nuisance(norm, tax) \
-                and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) \
+                and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) and not _EXCLAIMING.search(norm) \
                 and not any(n.search(norm) for n in tax.urgency_not_if) \
                 and not (_SMOKE_OR_SMELL.search(norm) and _ordinary_smoke(norm, 0, len(norm), tax)) and not _NOT_REAL.search(norm) \
                 and not _model_vetoed(norm, tax):

@@ -206,12 +206,16 @@ class PresentDanger:
         self.markers = rx(spec.get("markers") or (), "present.markers")
         self.now_strong = rx(spec.get("now_strong") or (), "present.now_strong")
         self.classes: dict[str, tuple] = {}
+        self.sources: dict[str, re.Pattern] = {}
         self.class_category = dict(_CLASS_CATEGORY)
         # classes a denial anywhere in the sentence speaks of ("是楼下烧烤 不是着火"): the fire and its smoke are one thing
         self.denied_in_sentence: set[str] = set()
         for name, c in (spec.get("classes") or {}).items():
             self.classes[name] = (rx(c.get("patterns") or (), f"present.classes.{name}"), str(c.get("ordinary", "none")),
                                   rx([c["residue"]], f"present.classes.{name}.residue") if c.get("residue") else None)
+            if c.get("source"):
+                # a named, deliberate burning anywhere in the sentence ("有人在河滩烧垃圾 烟飘过来") explains the smoke
+                self.sources[name] = rx([c["source"]], f"present.classes.{name}.source")
             if c.get("category"):
                 self.class_category[name] = str(c["category"])
             if c.get("denied_in_sentence"):
@@ -284,6 +288,8 @@ class PresentDanger:
                         continue
                     if name in self.denied_in_sentence and self._guarded(sentence, ("no_fire",)):
                         continue  # "我下去看了 是烧烤 不是着火": the writer has looked, and it is no fire
+                    if name in self.sources and self.sources[name].search(sentence):
+                        continue
                     if residue is not None and residue.search(own) and self._guarded(sentence, ("settled", "past"), own):
                         continue  # a smell left over from a fire told as over in the same sentence
                     if self.ordinary is not None and ordinary != "none":
