@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Incoming, Rendered, Reply
 from bot.db import adopt
+from bot import prepared
 from bot.prepared import Prepared
 from models import ChatIdentity, ConversationState, Person, RoleAssignment
 
@@ -279,7 +280,7 @@ class Dispatcher:
                 result = await self._route(ctx)
                 if state.dirty:
                     await self._save_state(session, state)
-                await session.commit()
+                await prepared.commit(session)
                 ended = True
                 locale = ctx.locale  # /lang may have changed it
             except Refused as r:

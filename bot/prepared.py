@@ -106,11 +106,33 @@ async def raw_connection(session: AsyncSession) -> tuple[Any, Any]:
     memo = tx_memo(session, "prepared")
     if "raw" in memo:  # same transaction: same connection, begun
         return memo["raw"]
-    conn = await session.connection()
+    if _inline_ready(session):  # nothing to wait for: begin here, without a greenlet's round trip
+        conn = session.sync_session.connection()
+    else:
+        conn = (await session.connection()).sync_connection
     raw = dialect = None
     if conn.dialect.name == "sqlite":
-        driver = conn.sync_connection.connection.driver_connection
+        driver = conn.connection.driver_connection
         if isinstance(driver, sqlite_inline.Connection):
             raw, dialect = driver.raw, conn.dialect
     tx_memo(session, "prepared")["raw"] = (raw, dialect)  # the transaction exists now (connection() began it)
     return raw, dialect
+
+
+def _inline_ready(session: AsyncSession) -> bool:
+    """The session is on the inline SQLite engine, has no transaction yet, and the engine's one connection sits in
+    the pool: beginning takes no await (no wait for the pool, no new connection to open)."""
+    engine = getattr(session.bind, "sync_engine", None)
+    return (engine is not None and isinstance(engine.dialect.dbapi, sqlite_inline.DBAPI)
+            and session.sync_session.get_transaction() is None and engine.pool.checkedin() > 0)
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit the session. On the inline SQLite adapter, with no ORM change left to flush, nothing in the commit
+    awaits anything: it runs here, without a greenlet's round trip; otherwise through AsyncSession.commit()."""
+    raw = tx_memo(session, "prepared").get("raw")
+    sync = session.sync_session
+    if raw is not None and raw[0] is not None and not (sync.new or sync.deleted or sync.dirty):
+        sync.commit()
+    else:
+        await session.commit()
