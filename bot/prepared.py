@@ -9,12 +9,14 @@ A Core statement never autoflushes; nor does this: flush first if pending ORM ob
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import sqlite_inline
 from bot.db import tx_memo
+from models.base import UTCDateTime
 
 
 class Prepared:
@@ -91,13 +93,42 @@ class Prepared:
                 n = lists[name] if name in lists else len(bp.effective_value or ())
                 sql = sql.replace(f"(__[POSTCOMPILE_{name}])", "(" + ", ".join("?" * n) + ")" if n else
                                   "(NULL)", 1)
+            proc = _UTC_BIND if isinstance(bp.type, UTCDateTime) else procs.get(name)
             if bp.key in params or name in params:
-                order.append((bp.key if bp.key in params else name, procs.get(name), many, None))
+                order.append((bp.key if bp.key in params else name, proc, many, None))
             else:  # a literal or a default of the statement itself
-                order.append((None, procs.get(name), many, bp.effective_value))
-        results = [(i, p) for i, p in enumerate(col[3]._cached_result_processor(dialect, None)
-                                                 for col in compiled._result_columns) if p is not None]
+                order.append((None, proc, many, bp.effective_value))
+        results = []
+        for i, col in enumerate(compiled._result_columns):
+            if isinstance(col[3], UTCDateTime):
+                results.append((i, _utc_result(col[3]._cached_result_processor(dialect, None))))
+            else:
+                p = col[3]._cached_result_processor(dialect, None)
+                if p is not None:
+                    results.append((i, p))
         return sql, order, results
+
+
+# Aware datetimes on SQLite, as SQLAlchemy's DATETIME stores them ("2026-11-23 02:30:00.000000", UTC, naive) and
+# reads them back (aware, UTC): the same text and values in one C call each way, instead of a format string and a
+# regular expression per value (UTCDateTime's own rules: a naive datetime is refused).
+def _UTC_BIND(v: datetime | None) -> str | None:
+    if v is None:
+        return None
+    if v.tzinfo is None:
+        raise ValueError("naive datetime given to a UTCDateTime column")
+    return v.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _utc_result(fallback: Any) -> Any:
+    def read(v: Any) -> datetime | None:
+        if v is None:
+            return None
+        try:
+            return datetime.fromisoformat(v).replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError):  # anything not written by the bind above: SQLAlchemy's own reading
+            return fallback(v)
+    return read
 
 
 async def raw_connection(session: AsyncSession) -> tuple[Any, Any]:

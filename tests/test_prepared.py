@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import bindparam, literal, select, text, union_all
 
 from bot.prepared import Prepared
 from models import Case, CaseEvent, Person
@@ -77,3 +77,22 @@ async def test_a_rolled_back_transaction_keeps_nothing(app):
         # a new transaction in the same session: the row is gone, and the statement runs there as well
         assert await Prepared(select(CASE.c.id).where(CASE.c.id == bindparam("id"))).first(s, {"id": cid}) is None
         await s.rollback()
+
+
+async def test_datetimes_are_stored_as_sqlalchemy_stores_them_and_read_back_aware(app):
+    """Rows written at the driver and rows written by SQLAlchemy sort and compare alike: the stored text is the same."""
+    reporter = await _reporter_id(app)
+    shanghai = timezone(timedelta(hours=8))
+    at = datetime(2026, 11, 23, 10, 30, 5, tzinfo=shanghai)  # 02:30:05 UTC, no microseconds
+    later = datetime(2026, 11, 23, 2, 30, 5, 120, tzinfo=timezone.utc)
+    async with app.sessionmaker() as s, s.begin():
+        mine = await Prepared(CASE.insert()).run(s, {**_case_values(reporter, at, "甲"), "accept_due_at": later})
+        theirs = (await s.execute(CASE.insert().values({**_case_values(reporter, at, "乙"), "accept_due_at": later})
+                                  )).inserted_primary_key[0]
+        if app.engine.dialect.name == "sqlite":
+            texts = (await s.execute(text(f'SELECT created_at, accept_due_at FROM "case" WHERE id IN ({mine}, {theirs})'
+                                          ' ORDER BY id'))).all()
+            assert texts[0] == texts[1] == ("2026-11-23 02:30:05.000000", "2026-11-23 02:30:05.000120")
+        got = await Prepared(select(CASE.c.created_at, CASE.c.accept_due_at).where(CASE.c.id == bindparam("id"))
+                             ).first(s, {"id": theirs})
+    assert got == (at, later) and got[0].utcoffset() == timedelta(0)
