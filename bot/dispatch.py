@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
@@ -50,6 +51,14 @@ _IDENT_COLS, _PERSON_COLS, _ROLE_COLS, _STATE_COLS = (_SPANS[k] for k in ("ident
 _PERSON_ID = next(i for i, c in _PERSON_COLS if c.key == "id")
 _ROLE_ID = next(i for i, c in _ROLE_COLS if c.key == "id")
 _STATE_ID = next(i for i, c in _STATE_COLS if c.key == "id")
+# (attribute name, position in the row) for each table: a row becomes a dict in one C call
+_IDENT_AT, _PERSON_AT, _ROLE_AT, _STATE_AT = (
+    ([c.key for _, c in cols], itemgetter(*(i for i, _ in cols)))
+    for cols in (_IDENT_COLS, _PERSON_COLS, _ROLE_COLS, _STATE_COLS))
+
+
+def _values(row: tuple, at: tuple[list[str], Any]) -> dict[str, Any]:
+    return dict(zip(at[0], at[1](row)))
 
 
 _STATE = ConversationState.__table__
@@ -323,14 +332,14 @@ class Dispatcher:
             await session.flush()
             return ident, None, StepState(id=None, identity_id=ident.id)
         first = rows[0]
-        ident = adopt(session, ChatIdentity, {c.key: first[i] for i, c in _IDENT_COLS})
+        ident = adopt(session, ChatIdentity, _values(first, _IDENT_AT))
         person = None
         if first[_PERSON_ID] is not None:
-            roles = [adopt(session, RoleAssignment, {c.key: r[i] for i, c in _ROLE_COLS})
+            roles = [adopt(session, RoleAssignment, _values(r, _ROLE_AT))
                      for r in rows if r[_ROLE_ID] is not None]
-            person = adopt(session, Person, {c.key: first[i] for i, c in _PERSON_COLS}, roles=roles)
+            person = adopt(session, Person, _values(first, _PERSON_AT), roles=roles)
         if first[_STATE_ID] is not None:
-            state = StepState(**{c.key: first[i] for i, c in _STATE_COLS})
+            state = StepState(**_values(first, _STATE_AT))
         else:  # a row is written only when a step is set (see Ctx.set_step)
             state = StepState(id=None, identity_id=ident.id)
         if now - ident.last_seen_at > SEEN_RESOLUTION:  # a write per event would cost more than it tells

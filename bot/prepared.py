@@ -65,11 +65,16 @@ class Prepared:
 
     # -- compiling -------------------------------------------------------------------------
     def _bind(self, dialect: Any, params: dict[str, Any]) -> tuple[str, list, list]:
-        lists = tuple((k, len(v)) for k, v in params.items() if isinstance(v, (list, tuple)))  # one plan per length
-        key = (tuple(params), lists)
-        plan = self._plans.get(key)
+        names = tuple(params)
+        plan = self._plans.get(names)  # given no list at all, the parameter names alone find the plan
         if plan is None:
-            plan = self._plans[key] = self._compile(dialect, params, dict(lists))
+            lists = tuple((k, len(v)) for k, v in params.items() if isinstance(v, (list, tuple)))  # a plan per length
+            key = (names, lists)
+            plan = self._plans.get(key)
+            if plan is None:
+                plan = self._plans[key] = self._compile(dialect, params, dict(lists))
+            if not lists:
+                self._plans[names] = plan
         sql, order, results = plan
         args = []
         for name, proc, many, fixed in order:
@@ -93,7 +98,7 @@ class Prepared:
                 n = lists[name] if name in lists else len(bp.effective_value or ())
                 sql = sql.replace(f"(__[POSTCOMPILE_{name}])", "(" + ", ".join("?" * n) + ")" if n else
                                   "(NULL)", 1)
-            proc = _UTC_BIND if isinstance(bp.type, UTCDateTime) else procs.get(name)
+            proc = utc_bind if isinstance(bp.type, UTCDateTime) else procs.get(name)
             if bp.key in params or name in params:
                 order.append((bp.key if bp.key in params else name, proc, many, None))
             else:  # a literal or a default of the statement itself
@@ -112,7 +117,7 @@ class Prepared:
 # Aware datetimes on SQLite, as SQLAlchemy's DATETIME stores them ("2026-11-23 02:30:00.000000", UTC, naive) and
 # reads them back (aware, UTC): the same text and values in one C call each way, instead of a format string and a
 # regular expression per value (UTCDateTime's own rules: a naive datetime is refused).
-def _UTC_BIND(v: datetime | None) -> str | None:
+def utc_bind(v: datetime | None) -> str | None:
     if v is None:
         return None
     if v.tzinfo is None:

@@ -106,9 +106,12 @@ def _insert_plan(dialect, keys: tuple[str, ...]) -> tuple[Any, list[str], list[t
             col = table.c[name]
             if name not in keys and not (col.default is not None and col.default.is_scalar):
                 raise ValueError(f"outbox.insert_many: no value for {name}")
-            proc = col.type.dialect_impl(dialect).bind_processor(dialect)
-            getters.append((name, name not in keys, col.default.arg if col.default is not None else None, proc,
-                            isinstance(col.type, UTCDateTime)))
+            dt = isinstance(col.type, UTCDateTime)
+            if dt and dialect.name == "sqlite":
+                proc = prepared.utc_bind  # the same stored text as SQLAlchemy's, in one call
+            else:
+                proc = col.type.dialect_impl(dialect).bind_processor(dialect)
+            getters.append((name, name not in keys, col.default.arg if col.default is not None else None, proc, dt))
         plan = _PLANS[(dialect.name, keys)] = (compiled, names, getters)
     return plan
 
