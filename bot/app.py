@@ -23,8 +23,8 @@ def tune_gc() -> None:
     """For the long-running bot, once started: what start-up made (modules, templates, the parser's model, the
     org cache) is frozen out of the cycle collector's sight, and the youngest generation is collected every
     20,000 allocations instead of 700. A button press allocates a few thousand short-lived objects that reference
-    counting frees; the collector kept walking them (bench/intake.py: about 6% more presses per second).
-    Reference counting is untouched: only garbage in cycles waits a little longer."""
+    counting frees; the collector kept walking them (bench/intake.py, two runs each way: 2-4% more presses per
+    second, within the run-to-run spread). Reference counting is untouched: only garbage in cycles waits longer."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
