@@ -91,7 +91,9 @@ def to_int_str(s: str) -> str | None:
 _ZH_HOURS = _rx(
     rf"(?:(?P<n>{NUM})\s*[多来]?\s*(?:个)?\s*[多来]?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*[多来]?\s*"
     rf"(?:小时|钟头|个钟|钟(?![头点表])|h(?![a-z])|hr(?:s)?(?![a-z]))(?P<half_after>半)?"
-    rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)|m(?:in(?:s|utes?)?)?\b))?"
+    rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)|m(?:in(?:s|utes?)?)?\b)"
+    # "1h30", "2小时15": minutes written straight after the unit, with no unit of their own.
+    rf"|(?<=[h时头])(?P<mb>[0-5]?\d)(?![\d:.]|\s*(?:[a-z%]|[个人元块号栋楼单室点岁次天米斤份户家位名层幢座门])))?"
 )
 _ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*多?\s*钟(?!头)")
 _ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*[多来]?\s*(?:分钟|min(?:s|utes?)?\b)")
@@ -103,7 +105,7 @@ _EN_HOURS = _rx(
 _UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 # Minutes after 点 are never the number of a unit or building that follows ("7点到9点 2单元那片").
-_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|一刻|三刻|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
+_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|[一三]刻(?!钟)|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
 _RANGE = _rx(
     r"(?P<dp1>上午|下午|早上|晚上|中午)?\s*" + _CLOCK.format("a")
     # "从两点干到五点": a verb of up to three characters may sit before 到.
@@ -122,6 +124,35 @@ def _minutes_value(s: str | None) -> float:
     if s == "三刻":
         return 45.0
     return to_number(s) or 0.0
+
+
+# Cantonese "三个字": a 字 is five minutes on the clock face. Not when characters are written, read or said ("写了三个字").
+_ZI = _rx(rf"(?P<n>{NUM})\s*个\s*字(?![的母体幕句条经典帖号数])")
+_ZI_NOT = _rx(r"[写打认识练教签读抄发说讲讲念背刻印改填输删错少多]\s*(?:了|咗|过)?\s*$")
+# "一刻钟都没歇", "一分钟也没停": a duration said to deny any rest is an idiom, not an amount.
+_IDIOM_AFTER = _rx(r"^\s*(?:都|也)\s*(?:没|不|未|冇|唔|无)")
+# A count of sessions: "两节课", "三次", "教咗两堂", "2 sessions", "three shifts".
+_CLASSIFIERS = "节次堂趟场轮班回课晚天"
+_COUNT_ZH = _rx(rf"(?<![每各一])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}])(?!前|后|以前|以后|之前|内|里)")
+_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\b")
+# A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
+_RATE_BEFORE = _rx(rf"(?:每|各)\s*[个]?\s*[{_CLASSIFIERS}]?\s*(?:课|都|是|大概|约)?\s*$|(?<![\d一二两三四五六七八九十])一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
+                   r"|\b(?:sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\s+of\s*$"
+                   r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$")
+_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time)\b|^\s*(?:一次|一节|一堂|一趟)")
+
+
+def _count(text: str, rate) -> int | None:
+    """The number of sessions a rate is multiplied by, when the text says it once and plainly."""
+    counts = []
+    for rx in (_COUNT_ZH, _COUNT_EN):
+        for m in rx.finditer(text):
+            if m.start() < rate[1] and m.end() > rate[0]:
+                continue
+            n = to_number(m.group("n"))
+            if n is not None and n == int(n) and 2 <= n <= 30:
+                counts.append(int(n))
+    return counts[0] if len(set(counts)) == 1 else None
 
 
 _WEEKDAY = re.compile(r"(周|星期|礼拜)([一二三四五六日天])")
@@ -193,7 +224,7 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
             n = 0.0 if m.group("only_half") else to_number(m.group("n"))
             if n is not None:
                 half = m.group("half") or m.group("only_half") or m.group("half_after")
-                add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m")) / 60)
+                add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m") or m.group("mb")) / 60)
     for m in _EN_HOURS.finditer(text):
         if (not m.group("only_half") and _approximate(text, m, m.group("n"))) or _EN_HEDGE.search(text[max(0, m.start() - 20):m.start()]):
             vague(m)
@@ -212,6 +243,10 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
             add(m, to_number(m.group("n")))
     for m in _UNIT_FIRST.finditer(text):
         add(m, to_number(m.group("n")))
+    for m in _ZI.finditer(text):
+        n = to_number(m.group("n"))
+        if n is not None and n == int(n) and 1 <= n <= 12 and not _ZI_NOT.search(text[max(0, m.start() - 4):m.start()]):
+            add(m, n * 5 / 60)
     for m in _QUARTERS.finditer(text):
         add(m, 0.25 if m.group("q") in ("一", "1") else 0.75)
     for rx in (_ZH_MINUTES, _EN_MINUTES):
@@ -223,7 +258,9 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
             if n and n <= 24 * 60:
                 add(m, n / 60)
     out.sort()
-    return out
+    # "一刻钟都没歇，从九点站到十二点": the idiom is no amount.
+    return [sp for sp in out if not (sp[4] == "d" and re.match(r"(一|1(?!\d))", sp[3])
+                                     and _IDIOM_AFTER.search(text[sp[1]:sp[1] + 6]))]
 
 
 def _zh_range(m) -> float | None:
@@ -272,6 +309,13 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
     for s, e, v, words, _ in spans:
         if _TOTAL.search(text[max(0, s - 16):s]):
             return v, words
+    # "三次 每次一小时", "两节课 一节45分钟", "2 sessions of 90 minutes": a rate times a count said once.
+    rates = [sp for sp in spans if sp[2] is not None and (_RATE_BEFORE.search(text[max(0, sp[0] - 12):sp[0]])
+                                                          or _RATE_AFTER.search(text[sp[1]:sp[1] + 14]))]
+    if len(rates) == 1 and len(spans) == 1:
+        n = _count(text, rates[0])
+        if n is not None and 0 < n * rates[0][2] <= 24:
+            return round(n * rates[0][2], 4), rates[0][3]
     parts = [sp for sp in spans if not _EACH.search(text[max(0, sp[0] - 8):sp[0]])] or spans
     # A duration said next to a clock range restates it: the duration is the amount.
     if any(k == "d" for *_, k in parts) and any(k == "r" for *_, k in parts):

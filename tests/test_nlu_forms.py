@@ -1,0 +1,109 @@
+"""Hours and place forms the extractors once missed: "1h30", a count times a rate, an idiom inside a clock range,
+Cantonese 个字, and places such as 住2栋601, 2-1单元, 一楼 2单元101. Sentences are written here, not taken from the
+labelled sets."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.services.nlu.numerals import int_to_cn, parse_hours
+from bot.services.nlu.places import extract_place
+from bot.services.nlu.text import normalise
+
+
+def hours(text):
+    return parse_hours(normalise(text))[0]
+
+
+def place(text):
+    p = extract_place(normalise(text))
+    return p.building, p.unit, p.room
+
+
+# ---- hours and minutes written together: 1h30, 2h15, 3小时20 ---------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("社区图书馆整理书架 1h30", 1.5),
+    ("陪读 2h15 孩子很乖", 2.25),
+    ("帮忙发传单 1h45m", 1.75),
+    ("扫落叶3小时20", 3 + 20 / 60),
+    ("打扫活动室 2h", 2.0),
+])
+def test_hours_with_minutes_written_straight_after(text, expected):
+    assert hours(text) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("上门走访 2h 30户都去了", 2.0),       # 30 households, not 30 minutes
+    ("巡楼3小时12栋都走了一遍", 3.0),      # 12 buildings
+])
+def test_a_count_after_the_hours_is_no_minutes(text, expected):
+    assert hours(text) == pytest.approx(expected, abs=0.01)
+
+
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=59), st.booleans())
+def test_hours_then_minutes_adds_up(h, m, unit):
+    text = f"帮邻居搬家 {h}h{m:02d}{'m' if unit else ''}"
+    assert hours(text) == pytest.approx(h + m / 60, abs=0.01)
+
+
+# ---- a count of sessions times the length of one -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("给小学生上了三节书法课 一节40分钟", 2.0),
+    ("这个月去敬老院四次 每次两小时", 8.0),
+    ("每堂三十分钟，一共讲咗三堂", 1.5),
+    ("ran 3 sessions of 45 minutes at the youth centre", 2.25),
+    ("did two shifts at the food bank, 3 hours each", 6.0),
+    ("巡逻每次一个半小时", 1.5),                # a rate alone is the amount
+    ("去了两次 一共三小时", 3.0),                # a stated total wins
+    ("每次大概一个多小时 去了三次", None),       # a hedged rate states no hours
+])
+def test_count_times_rate(text, expected):
+    if expected is None:
+        assert hours(text) is None
+    else:
+        assert hours(text) == pytest.approx(expected, abs=0.01)
+
+
+@given(st.integers(min_value=2, max_value=6), st.sampled_from([15, 20, 30, 40, 45, 50, 60, 90]))
+def test_count_times_rate_in_minutes(n, minutes):
+    text = f"教老人用手机 上了{int_to_cn(n)}节课 每节{minutes}分钟"
+    assert hours(text) == pytest.approx(n * minutes / 60, abs=0.01)
+
+
+@given(st.integers(min_value=2, max_value=9), st.integers(min_value=1, max_value=2))
+def test_rate_times_count_in_english(n, h):
+    text = f"did {n} patrols of {h} hours around the estate"
+    assert hours(text) == pytest.approx(n * h, abs=0.01)
+
+
+# ---- a duration used as an idiom inside a clock range -------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("一分钟都没停，从两点忙到五点", 3.0),
+    ("从八点干到十一点 一刻钟也没歇", 3.0),
+    ("一分钟都没歇 干了两个小时", 2.0),
+    ("下午两点到五点，三个小时", 3.0),            # a duration that restates the range stays the amount
+])
+def test_idiom_duration_gives_way_to_the_range(text, expected):
+    assert hours(text) == pytest.approx(expected, abs=0.01)
+
+
+# ---- Cantonese 个字: five minutes each ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("幫手派飯盒 做咗四個字", 4 * 5 / 60),
+    ("等咗九個字先開始", 0.75),
+    ("今日義工寫咗三個字揮春", None),               # written characters, not minutes
+    ("佢只係講咗兩個字", None),
+])
+def test_cantonese_five_minute_units(text, expected):
+    if expected is None:
+        assert hours(text) is None
+    else:
+        assert hours(text) == pytest.approx(expected, abs=0.01)
+
+
+@given(st.integers(min_value=1, max_value=11))
+def test_cantonese_zi_is_five_minutes(n):
+    assert hours(f"喺社區中心做咗{int_to_cn(n)}個字義工") == pytest.approx(n * 5 / 60, abs=0.01)
