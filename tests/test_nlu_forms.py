@@ -107,3 +107,37 @@ def test_cantonese_five_minute_units(text, expected):
 @given(st.integers(min_value=1, max_value=11))
 def test_cantonese_zi_is_five_minutes(n):
     assert hours(f"喺社區中心做咗{int_to_cn(n)}個字義工") == pytest.approx(n * 5 / 60, abs=0.01)
+
+
+# ---- places ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("住3栋502 快来人", ("3", None, "502")),                      # a room after the building, not a unit
+    ("住5栋1201 门开着", ("5", None, "1201")),
+    ("5栋2门301水管爆了", ("5", "2", "301")),                     # a short number before 门 is still a unit
+    ("4-2单元门口堆满了纸箱", ("4", "2", None)),                   # building-unit with a dash
+    ("11-3单元702家的狗叫了一夜", ("11", "3", "702")),
+    ("下水道堵了 一楼 3单元102", (None, "3", "102")),               # 一楼 is a floor
+    ("8楼2单元的电梯又坏了", ("8", "2", None)),                    # 8楼2单元 written together is a building
+    ("发了一下午传单 跑了6栋楼", (None, None, None)),               # six buildings walked through
+    ("去了6栋楼下看看", ("6", None, None)),
+    ("楼上1503天天半夜拖椅子", (None, None, "1503")),
+    ("隔壁602在阳台烧东西", (None, None, "602")),
+    ("楼下3户人家都停水了", (None, None, None)),                     # a count of households, no room
+    ("我家902天花板发霉了", (None, None, "902")),
+    ("401的李爷爷摔倒了 3号楼", ("3", None, "401")),
+    ("七栋二单元三零二 燃气味很重", ("7", "2", "302")),
+])
+def test_place_forms(text, expected):
+    assert place(text) == expected
+
+
+@given(st.integers(min_value=1, max_value=40), st.integers(min_value=1, max_value=9))
+def test_dash_building_unit(b, u):
+    assert place(f"{b}-{u}单元的灯不亮") == (str(b), str(u), None)
+
+
+@given(st.integers(min_value=1, max_value=40), st.integers(min_value=1, max_value=33), st.integers(min_value=1, max_value=12))
+def test_lives_in_building_then_room(b, floor, door):
+    room = f"{floor}{door:02d}"
+    assert place(f"我住{b}栋{room} 门没锁") == (str(b), None, room)

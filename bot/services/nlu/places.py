@@ -18,28 +18,35 @@ _ROOM = r"(\d{3,4})"
 _L = r"(?<![a-z])([a-z])"
 
 _TRIPLE = _rx(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d\-.:/])")
+# "2-1单元": building 2, unit 1.
+_BUILDING_UNIT_DASH = _rx(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*单元")
+# "跑了5栋楼": a number of buildings walked through, not one building.
+_BUILDING_COUNT = _rx(r"(?:了|过|遍|完)\s*$")
+_BUILDING_COUNT_AFTER = _rx(r"^\s*楼(?![道梯顶上下里门口前后])")
 _PAIR_ROOM = _rx(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{3,4})(?![\d\-.:/])")
 
 _BUILDING_ZH = _rx(
     rf"(?:第)?{_N}\s*(?:号楼|号楼栋|栋|幢|座|号院楼|#楼|#)"
     rf"|{_N}\s*号(?=\s*(?:\d{{1,2}}|{CN_NUM})\s*(?:单元|门洞))"
-    rf"|{_N}\s*楼(?=\s*(?:\d{{1,2}}|{CN_NUM})\s*单元)"
+    rf"|{_N}\s*楼(?=(?:\d{{1,2}}|{CN_NUM})\s*单元)"
 )
 _BUILDING_LETTER = _rx(rf"{_L}\s*(?:座|栋|幢|号楼|楼(?!下|上|道|梯|顶|里))")
-_UNIT_ZH = _rx(rf"(?:第)?{_N}\s*(?:单元|门洞|号门)|(?<=[栋楼幢座])\s*{_N}\s*门(?![口卫禁])")
+_UNIT_ZH = _rx(rf"(?:第)?{_N}\s*(?:单元|门洞|号门)|(?<=[栋楼幢座])\s*(\d{{1,2}}|{CN_NUM})\s*门(?![口卫禁])")
 _ROOM_ZH = _rx(rf"(?<![\d.])(\d{{3,4}}|[零〇一二三四五六七八九幺]{{3,4}})\s*(?:室|房间|房|号房|户|号(?![楼院]))")
-_ROOM_AFTER = _rx(rf"^\s*(?:的|-|—|,|,)?\s*{_ROOM}(?![\d.:%])")
+_ROOM_AFTER = _rx(rf"^\s*(?:的|-|—|,|,)?\s*(\d{{3,4}}(?![\d.:%])|[零〇一二三四五六七八九幺]{{3,4}}(?![零〇一二三四五六七八九幺十百千个楼层点号次天分岁块元人]))")
 
 # A letter needs a space before it: "building b" is a building, "buildings" is not.
 # "502的老人", "1201那家": a bare three- or four-digit number right before the people living there is a room.
-_ROOM_ZH_BARE = _rx(r"(?<![\d.:/\-了花共有约价¥$第])(?!(?:19|20)\d\d)([1-9]\d{2,3})\s*(?:(?:的|那|这)\s*(?=住户|业主|人家|家|老|大爷|大妈|阿姨|叔叔|奶奶|爷爷|邻居|小孩|孩子|租户|狗|猫|鸟|空调|外机|阳台|窗|卫生间|厨房|水管|门口|房门)|(?=住户|业主|那家|那户|家的|租户|家(?![具电政长庭族乡])))")
+_ROOM_ZH_BARE = _rx(r"(?<![\d.:/\-了花共有约价¥$第])(?!(?:19|20)\d\d)([1-9]\d{2,3})\s*(?:(?:的|那|这)\s*(?:[王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文](?=奶奶|爷爷|阿姨|大爷|大妈|叔叔|老师|师傅|大姐|大哥|婆婆|伯伯))?(?=住户|业主|人家|家|老|大爷|大妈|阿姨|叔叔|奶奶|爷爷|邻居|小孩|孩子|租户|狗|猫|鸟|空调|外机|阳台|窗|卫生间|厨房|水管|门口|房门)|(?=住户|业主|那家|那户|家的|租户|家(?![具电政长庭族乡])))")
 _BUILDING_EN = _rx(r"\b(?:building|bldg\.?|block|blk\.?|tower)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,3})|\s+([a-z]))\b")
 _BUILDING_EN_PRE = _rx(r"\b(?:no\.?\s*)?(\d{1,3})(?:st|nd|rd|th)?\s+(?:building|block)\b")
 _UNIT_EN = _rx(r"\b(?:unit|entrance|stairwell|staircase)(?:\s*(?:no\.?|number|#))?(?:\s*(\d{1,2})|\s+([a-z]))\b")
 # "从502飘出来的", "敲1102的门": a bare number after from/at/knock, before coming out of it, is a room.
 _ROOM_ZH_FROM = _rx(r"(?:从|住在|住|敲|敲了|到|去)\s*(?!(?:19|20)\d\d)([1-9]\d{2,3})\s*(?=飘|传|漏|渗|冒|出来|里|家|门|那|的门|屋)")
 # "快递员按不了我家 1504", "我家是1203": a three- or four-digit number right after 我家/家住 is the writer's own room.
-_ROOM_ZH_HOME = _rx(r"(?:我家|我们家|俺家|家住|住在|我住)\s*(?:是|在)?\s*(?!(?:19|20)\d\d(?![\d室号]))([1-9]\d{2,3})(?![\d.:%/\-]|\s*(?:元|块|米|平|个|人|天|年|号楼|栋|幢))")
+_ROOM_ZH_HOME = _rx(r"(?:我家|我们家|俺家|家住|住在|我住)\s*(?:是|在)?\s*(?!(?:19|20)\d\d(?![\d室号]))([1-9]\d{2,3})(?![\d.:%/\-]|\s*(?:元|块|米|平|个|人|天(?!花)|年|号楼|栋|幢))")
+# "楼上1102漏水", "隔壁1802装修": a number right after the neighbour's direction is that neighbour's room.
+_ROOM_ZH_NEIGHBOUR = _rx(r"(?:楼上|楼下|隔壁|对门|对面|樓上|樓下)\s*(?:的|那家|那户)?\s*(?!(?:19|20)\d\d(?![\d室号]))([1-9]\d{2,3})(?![\d.:%/\-]|\s*(?:元|块|米|平|个|人|天(?![花天])|年|号楼|栋|幢|次|分|小时|点|楼|层))")
 _ROOM_EN = _rx(r"\b(?:room|rm\.?|apartment|apt\.?|flat|suite|#)\s*(?:no\.?)?\s*(\d{2,4}[a-z]?)\b")
 # "the old lady in 501": a bare three- or four-digit number after in/at/from reads as a room, unless it is a year.
 _ROOM_EN_BARE = _rx(r"\b(?:in|at|from|of|lives in|living in)\s+(?!(?:19|20)\d\d\b)(\d{3,4})\b(?!\s*(?:am|pm|yuan|rmb|hours?|minutes?|days?|m|meters?|metres?|people|cars?)\b)")
@@ -70,8 +77,19 @@ def extract_place(text: str) -> Place:
         return Place(str(int(building)), unit, room, (m.group(0),))
 
     end_of_place = -1
-    m = _BUILDING_ZH.search(text)
+    m = _BUILDING_UNIT_DASH.search(text)
     if m:
+        building, unit = str(int(m.group(1))), str(int(m.group(2)))
+        ev.append(m.group(0))
+        end_of_place = m.end()
+        m = None
+    else:
+        m = next((c for c in _BUILDING_ZH.finditer(text)
+                  if not (c.group(0).endswith(("栋", "幢")) and _BUILDING_COUNT.search(text[max(0, c.start() - 3):c.start()])
+                          and _BUILDING_COUNT_AFTER.match(text[c.end():]))), None)
+    if building is not None:
+        pass
+    elif m:
         raw = next(g for g in m.groups() if g)
         building = _num(raw)
         ev.append(m.group(0))
@@ -89,7 +107,7 @@ def extract_place(text: str) -> Place:
                 ev.append(m.group(0))
                 end_of_place = m.end()
 
-    m = _UNIT_ZH.search(text) or _UNIT_EN.search(text)
+    m = None if unit is not None else _UNIT_ZH.search(text) or _UNIT_EN.search(text)
     if m:
         raw = next(g for g in m.groups() if g)
         unit = _num(raw)
@@ -103,7 +121,7 @@ def extract_place(text: str) -> Place:
     elif end_of_place >= 0:
         m = _ROOM_AFTER.match(text[end_of_place:])
         if m:
-            room = m.group(1)
+            room = m.group(1) if m.group(1).isdigit() else to_int_str(m.group(1))
             ev.append(m.group(0).strip())
     if room is None:
         m = _ROOM_ZH_BARE.search(text)
@@ -115,6 +133,11 @@ def extract_place(text: str) -> Place:
         if m:
             room = m.group(1)
             ev.append(m.group(0))
+    if room is None:
+        m = _ROOM_ZH_NEIGHBOUR.search(text)
+        if m:
+            room = m.group(1)
+            ev.append(m.group(0).strip())
     if room is None:
         m = _ROOM_ZH_HOME.search(text)
         if m:
