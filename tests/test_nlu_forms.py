@@ -141,3 +141,42 @@ def test_dash_building_unit(b, u):
 def test_lives_in_building_then_room(b, floor, door):
     room = f"{floor}{door:02d}"
     assert place(f"我住{b}栋{room} 门没锁") == (str(b), None, room)
+
+
+# ---- more hours forms: a rate needs a plain count; bare English clock ranges; "a little over" -----------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("那天排了两班 我只上了一班 三个小时", 3.0),      # 一班 after a verb is one shift, not a rate
+    ("第二次去了 每次一小时", 1.0),                   # 第二次 is an ordinal, not a count
+    ("2 days ago, an hour each", 1.0),               # days ago is a date, not a count
+    ("這週兩次 一次兩小時", 4.0),
+])
+def test_what_counts_as_a_count(text, expected):
+    assert hours(text) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sorted donations at the church hall, 9 to 11", 2.0),
+    ("helped at the library 1 to 4 yesterday", 3.0),
+    ("coached kids aged 8 to 12.", None),
+    ("visited flats 3, 5 to 9", None),
+    ("helped for 2 to 3 hours", None),               # an approximate amount
+])
+def test_bare_english_clock_range(text, expected):
+    if expected is None:
+        assert hours(text) is None
+    else:
+        assert hours(text) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("text", ["扫楼道 两个钟头多一点", "陪聊三小时出头", "干了一小时多点"])
+def test_a_little_over_states_no_hours(text):
+    assert hours(text) is None
+
+
+@given(st.integers(min_value=1, max_value=11), st.integers(min_value=1, max_value=6))
+def test_bare_english_range_is_its_length(a, length):
+    b = a + length
+    if b > 12:
+        b -= 12
+    assert hours(f"Helped at the food bank, {a} to {b}") == pytest.approx(length, abs=0.01)

@@ -133,10 +133,10 @@ _ZI_NOT = _rx(r"[写打认识练教签读抄发说讲讲念背刻印改填输删
 _IDIOM_AFTER = _rx(r"^\s*(?:都|也)\s*(?:没|不|未|冇|唔|无)")
 # A count of sessions: "两节课", "三次", "教咗两堂", "2 sessions", "three shifts".
 _CLASSIFIERS = "节次堂趟场轮班回课晚天"
-_COUNT_ZH = _rx(rf"(?<![每各一])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}])(?!前|后|以前|以后|之前|内|里)")
-_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\b")
+_COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}])(?!前|后|以前|以后|之前|内|里)")
+_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\b(?!\s+(?:ago|before|later|earlier))")
 # A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
-_RATE_BEFORE = _rx(rf"(?:每|各)\s*[个]?\s*[{_CLASSIFIERS}]?\s*(?:课|都|是|大概|约)?\s*$|(?<![\d一二两三四五六七八九十])一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
+_RATE_BEFORE = _rx(rf"(?:每|各)\s*[个]?\s*[{_CLASSIFIERS}]?\s*(?:课|都|是|大概|约)?\s*$|(?:^|(?<=[\s,，;；。、课]))一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
                    r"|\b(?:sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\s+of\s*$"
                    r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$")
 _RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time)\b|^\s*(?:一次|一节|一堂|一趟)")
@@ -176,6 +176,8 @@ _APPROX_BEFORE = _rx(r"(\bover|\bmore than|\bat least|\bfew|\bseveral|不止|超
 # read as said: "about forty minutes"). A Chinese amount hedged twice ("大概两个钟头左右") is vague; once is not.
 _EN_HEDGE = _rx(r"\b(about|around|roughly|approximately|approx\.?|maybe|perhaps|probably|something like)\s*$")
 _ZH_HEDGE_BEFORE = _rx(r"(大概|大约|约莫|差不多|估计|可能|应该有)\s*$")
+# "一个钟头多一点", "两小时出头": a little over the amount is no exact amount.
+_ZH_MORE_AFTER = _rx(r"^\s*(?:多一?点|多一些|多些|出头|挂零|有余)")
 _ZH_HEDGE_AFTER = _rx(r"^\s*(左右|上下|的样子|吧)")
 _EN_VAGUE = _rx(r"\b(a few|few|several|couple of|a couple of|some)\s+(hours?|hrs?)\b|\b\d+\s*\+\s*(hours?|hrs?|h)\b")
 
@@ -187,7 +189,8 @@ def _approximate(text: str, m, numeral: str | None) -> bool:
     if numeral and (_CN_SPREAD.match(numeral) or numeral.lower() == "couple"):
         return True
     return bool(_RANGE_BEFORE.search(text[max(0, m.start() - 8):m.start()]) or _RANGE_AFTER.search(text[m.end():m.end() + 12])
-                or _APPROX_BEFORE.search(text[max(0, m.start() - 12):m.start()]))
+                or _APPROX_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+                or _ZH_MORE_AFTER.search(text[m.end():m.end() + 4]))
 
 
 def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
@@ -215,7 +218,9 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
     for m in _RANGE.finditer(text):
         add(m, _zh_range(m), "r")
     for m in _EN_RANGE.finditer(text):
-        add(m, _en_range(m), "r")
+        add(m, _en_range(m, bare=_BARE_EN_RANGE.fullmatch(m.group(0).strip()) is not None
+                         and _BARE_EN_AFTER.match(text[m.end():]) is not None
+                         and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()])), "r")
     for m in _ZH_HOURS.finditer(text):
         if (m.group("n") or m.group("only_half")) and (_approximate(text, m, m.group("n")) or (
                 _ZH_HEDGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_HEDGE_AFTER.search(text[m.end():m.end() + 4]))):
@@ -276,9 +281,17 @@ def _zh_range(m) -> float | None:
     return end - start if 0 < end - start <= 12 else None
 
 
-def _en_range(m) -> float | None:
+# "…at the community room, 10 to 12": whole hours joined by "to", closing a clause, read as a clock range; not ages,
+# rooms or pages ("kids aged 8 to 12"), and not an amount with its unit after it ("3 to 4 hours").
+_BARE_EN_RANGE = _rx(r"\d{1,2}\s+(?:to|until|till)\s+\d{1,2}")
+_BARE_EN_AFTER = _rx(r"\s*(?:$|[,.;!)]|\b(?:today|yesterday|this|last|on|at)\b)")
+_BARE_EN_BEFORE = _rx(r"\b(?:aged?|ages|grades?|years?|kids|children|rooms?|floors?|units?|buildings?|blocks?|flats?|numbers?|pages?|"
+                      r"about|around|roughly|maybe|for|of|between|from)\s*$|[\d.-]\s*$|\d\s*,\s*$")
+
+
+def _en_range(m, bare: bool = False) -> float | None:
     # A bare "2-4" is no time range ("room 2-4"): it needs from/between, am/pm, or a clock time ("9 to 11:30").
-    if not (m.group("kw") or m.group("ap1") or m.group("ap2") or m.group("am") or m.group("bm")):
+    if not (bare or m.group("kw") or m.group("ap1") or m.group("ap2") or m.group("am") or m.group("bm")):
         return None
     a, b = int(m.group("a")), int(m.group("b"))
     if a > 24 or b > 24:
