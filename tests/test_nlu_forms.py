@@ -180,3 +180,26 @@ def test_bare_english_range_is_its_length(a, length):
     if b > 12:
         b -= 12
     assert hours(f"Helped at the food bank, {a} to {b}") == pytest.approx(length, abs=0.01)
+
+
+# ---- a place signed off alone at the end of a message --------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("暖气片漏水了 地板全湿了 1104", (None, None, "1104")),
+    ("有人在楼道里抽烟 呛死了 9-3", ("9", "3", None)),
+    ("电梯又停了 502", (None, None, "502")),
+    ("这个月物业费交了 1203", (None, None, None)),     # money paid
+    ("捐了 305", (None, None, None)),
+    ("小区门口那家店开到 2023", (None, None, None)),    # a year
+    ("电梯又停了 1550", (None, None, None)),           # door 50 is no door number
+    ("周六值班 9-5", (None, None, None)),              # a shift, not a place
+    ("helped at the pantry 8-4", (None, None, None)),
+])
+def test_trailing_place(text, expected):
+    assert place(text) == expected
+
+
+@given(st.integers(min_value=1, max_value=33).filter(lambda f: f != 20), st.integers(min_value=1, max_value=12))
+def test_trailing_room_number(floor, door):  # 2001-2012 read as years
+    room = f"{floor}{door:02d}"
+    assert place(f"下水道反味 熏得头疼 {room}") == (None, None, room)

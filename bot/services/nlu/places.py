@@ -23,6 +23,13 @@ _BUILDING_UNIT_DASH = _rx(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*单元")
 # "跑了5栋楼": a number of buildings walked through, not one building.
 _BUILDING_COUNT = _rx(r"(?:了|过|遍|完)\s*$")
 _BUILDING_COUNT_AFTER = _rx(r"^\s*楼(?![道梯顶上下里门口前后])")
+# A place signed off at the very end of a message, alone after a space: "…回不去 1602" is a room (a floor and a door
+# number 01-12, not a year), "…拿着扳手 7-2" a building and a unit.
+_TRAILING_ROOM = _rx(r"(?:^|(?<![花捐付交共约价钱费¥$:=是有到])\s)(?!20[0-3]\d\s*[.!。!]*\s*$)([1-9]\d?(?:0[1-9]|1[0-2]))\s*[.!。!]*\s*$")
+_TRAILING_BU = _rx(r"(?:^|(?<![花捐付交共约价钱费¥$:=是有到比])\s)(\d{1,2})\s*-\s*([1-9])\s*[.!。!]*\s*$")
+# ...but not where the message speaks of times ("周六 9-5" is a shift).
+_PAID = _rx(r"(?:花|交|捐|付|给|借|欠|赚|收|卖|买|共|约|到|开到|是)了?\s*$")
+_TIME_TALK = _rx(r"[点时钟周]|分钟|星期|礼拜|上午|下午|早上|晚上|今天|昨天|前天|明天|班|义工|志愿|帮忙|比分|\b(?:am|pm|hours?|hrs?|shifts?|volunteer\w*|helped|score|mon|tue|wed|thu|fri|sat|sun)")
 _PAIR_ROOM = _rx(r"(?<![\d\-.:/])(\d{1,3})\s*-\s*(\d{3,4})(?![\d\-.:/])")
 
 _BUILDING_ZH = _rx(
@@ -148,6 +155,17 @@ def extract_place(text: str) -> Place:
         if m:
             room = m.group(1).upper()
             ev.append(m.group(0))
+    trailing_ok = not _TIME_TALK.search(text)
+    if room is None and trailing_ok:
+        m = _TRAILING_ROOM.search(text)
+        if m and not _PAID.search(text[:m.start(1)]):
+            room = m.group(1)
+            ev.append(m.group(1))
+    if building is None and unit is None and room is None and trailing_ok:
+        m = _TRAILING_BU.search(text)
+        if m and int(m.group(1)) > 0 and not _PAID.search(text[:m.start(1)]):
+            building, unit = str(int(m.group(1))), m.group(2)
+            ev.append(m.group(0).strip())
     if building is None and room is None:
         m = _PAIR_ROOM.search(text)
         if m and int(m.group(1)) < 100:
