@@ -130,23 +130,10 @@ def extract_place(text: str) -> Place:
         if m:
             room = m.group(1) if m.group(1).isdigit() else to_int_str(m.group(1))
             ev.append(m.group(0).strip())
-    if room is None:
-        m = _ROOM_ZH_BARE.search(text)
-        if m:
-            room = m.group(1)
-            ev.append(m.group(0).strip())
-    if room is None:
-        m = _ROOM_ZH_FROM.search(text)
-        if m:
-            room = m.group(1)
-            ev.append(m.group(0))
-    if room is None:
-        m = _ROOM_ZH_NEIGHBOUR.search(text)
-        if m:
-            room = m.group(1)
-            ev.append(m.group(0).strip())
-    if room is None:
-        m = _ROOM_ZH_HOME.search(text)
+    for form in (_ROOM_ZH_BARE, _ROOM_ZH_FROM, _ROOM_ZH_NEIGHBOUR, _ROOM_ZH_HOME):  # the first that matches
+        if room is not None:
+            break
+        m = form.search(text)
         if m:
             room = m.group(1)
             ev.append(m.group(0).strip())
