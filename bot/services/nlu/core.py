@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import hazards
 from .model import MODEL_PATH, LinearModel
 from .numerals import parse_hours
 from .places import extract_place, mask_places
@@ -39,6 +40,8 @@ URGENT_CATEGORY_PENALTY = 2.5
 # How far a danger frame that fired leans the category towards the one it speaks for (in logits): a person down
 # is care, a knife in hand is public order, water in the fuse box is a hazard before it is a leak.
 FRAME_CATEGORY_WEIGHT = 1.5
+# Whether a hazard concept leans the category towards its class's category, as a frame does.
+HAZARD_CATEGORY_LEAN = True
 # How far a calm message about ordinary smoke (a barbecue, cigarettes, incense) leans away from safety_hazard.
 ORDINARY_SMOKE_PENALTY = 1.5
 # A question about a report already made ("我上次报的燃气味处理了吗") is not a new alarm, unless it says the danger
@@ -420,6 +423,16 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
             urgent = True
             feats = [f for f in model.top_features("urgent", "yes", norm, encoded, n=6) if len(f) > 1][:3]
             urgent_ev = [f"urgency model {p_urgent:.2f}" + (": " + " ".join(feats) if feats else "")]
+    # The hazard concepts (hazards.py), where neither the rules nor the model found danger: an acute description of a danger class is urgent unless the message says it
+    # is over, past, supposed, a drill, a rules question, a purchase, hearsay or a habit. They do not turn a message
+    # the intent cues call a claim, a status or a points question into an alarm ("any update on the gas smell?").
+    if not urgent and (intent == "report" or intent not in cue_hits) and not _ASKS_ABOUT_REPORT.search(norm):
+        hz = hazards.detect(yue, tax.danger.vetoes if tax.danger is not None else None)
+        if hz:
+            urgent = True
+            urgent_ev = [h.text for h in hz]
+            if HAZARD_CATEGORY_LEAN:
+                frame_cats = frame_cats + tuple(h.category for h in hz if h.category not in frame_cats)
     if urgent:
         intent, intent_conf = "report", max(intent_conf if intent == "report" else 0.0, 0.9)
         evidence += urgent_ev

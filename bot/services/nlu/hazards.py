@@ -1,0 +1,274 @@
+"""Hazard concepts: the danger definition, class by class, read as concepts rather than phrases.
+
+Where danger.py combines parts into frames that each need their own marker of now, this stage leans the other way:
+a message that describes an *acute* hazard (something burning, gas escaping, water on electrics, a person down or not
+answering, someone trapped, a child or elder gone or alone at water, a window or a road, violence or a break-in under
+way, something about to fall, water pouring into homes, fuel spilt, an animal on a person, poison within reach) is
+urgent unless it clearly says the matter is over, past, supposed, a drill, a question about rules, a purchase, hearsay
+from elsewhere or a habit. Each class lists the ways a resident describes it: the thing seen, heard, smelt or felt,
+in Simplified Chinese (Traditional is converted before this stage; Cantonese is read once more with its grammar words
+in Mandarin, see text.to_mandarin), Cantonese forms that survive that reading, and English.
+
+Only an acute description counts: a hazard noun alone (燃气, 电线, 老人, tree) never does. The lists were written
+from the danger classes of the contract, not from the messages any evaluation set missed."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ---- shared parts ------------------------------------------------------------------------------------------------
+_VUL = (r"(?:孩子|小孩|小朋友|小学生|初中生|宝宝|婴儿|bb|娃|孙子|孙女|孙仔|外孙|儿子|女儿|仔|男孩|女孩|小姑娘|小男孩|小女孩|"
+        r"老人家|老人|长者|老太太|老太|老奶奶|老爷爷|老爷子|老头|老伯|大爷|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|阿婆|伯伯|阿伯|"
+        r"我妈|我爸|老妈|老爸|老伴|孕妇|残疾|盲人|聋哑|痴呆|失智|糊涂)")
+_VUL_EN = (r"(?:toddler|child|children|kid|kids|baby|boy|girl|son|daughter|grandma|grandpa|granny|grandmother|grandfather|"
+           r"nan|nana|mum|mom|dad|old (?:man|woman|lady|gentleman)|elderly (?:man|woman|lady|neighbou?r|person)|"
+           r"pensioner|\b\d{1,3}.year.old)")
+_PLACE_EDGE = r"(?:窗台|窗外|窗户外|窗边|阳台外|阳台边|护栏外|栏杆外|楼顶边|天台边|屋顶|楼顶上|房顶)"
+_WATER_EDGE = r"(?:池塘|水塘|鱼塘|水边|河边|湖边|池边|泳池|游泳池|水库|冰面|冰上|河里|湖里|水里|井边|井口)"
+_ROAD = r"(?:马路中间|路中间|马路上|公路上|国道上|大路上|车道上|车来车往|主干道)"
+_ELECTRIC = r"(?:电箱|电表箱|电表|配电|电闸|闸箱|插座|插头|电线|电缆|电掣|开关|灯头|灯座|灯具|吊灯|电灯|电器|电脑|浴霸|变压器|充电桩|电动车|电瓶|电池)"
+
+_CLASSES: dict[str, tuple[str, list[str]]] = {
+    # fire, smoke, burning smells, glow, heat
+    "fire": ("safety_hazard", [
+        r"着火|起火|失火|火灾|烧起来|烧着了|着了火|点着了|火苗|火光|火星|明火|窜火|冒火|冒烟|起烟|黑烟|浓烟|滚滚|烟雾弥漫|满(屋|楼道|走廊)(都是|是)?烟",
+        r"(?<![烧正])在烧(?!水|饭|菜|香|纸|烤|开)|烧[紧着](?!急|张|饭|水|菜|香)|燒緊",
+        r"烧焦|焦味|焦糊|糊味|烧糊|塑料(烧|味|熔|化)|橡胶味|胶皮味|焦臭|电线味",
+        r"(烟雾|烟感|消防)?报警器.{0,8}(响|叫|鸣)(?!.{0,12}(电池|没电))",
+        r"(窗户?|屋|房间)(里|里面)?.{0,4}(红通通|通红|红光)|窗帘.{0,4}(烧|黑)|门(把手?)?.{0,4}(烫|发烫)|墙.{0,3}发烫",
+        r"\b(on fire|caught fire|catching fire|in flames|flames?|ablaze|burning|set alight|alight)\b",
+        r"\bsmoke (?:coming|pouring|billowing|from|out|under|in the|everywhere|filling)|\bsmoking\b(?! area)|\bsmoky\b|\bhaze\b",
+        r"\bsparks?\b|\bsparking\b|orange glow|\bglow(?:ing)? (?:in|from|inside|behind)",
+        r"\bsmell(?:s|ing)? (?:of |like )?(?:burning|melting|scorch|singe|plastic)|burning smell|melting plastic|\bscorch",
+        r"\b(?:smoke|fire|co) alarm.{0,24}(?:going off|is going|beeping|sounding|ringing|won.?t stop)|\bhot to (?:the )?touch",
+    ]),
+    # gas: smell, hiss, escaping, poisoning signs
+    "gas": ("safety_hazard", [
+        r"(煤气|燃气|天然气|液化气|石油气|gas)(的)?(味|臭)|臭鸡蛋(的)?味|泄漏|一氧化碳|煤气中毒|co中毒",
+        r"(煤气|燃气|天然气|液化气|气罐|煤气罐|气瓶|气阀|灶|气表|燃气表|煤气表|煤气喉).{0,10}(漏|嘶嘶|呲呲|滋滋|咝咝|冒气|冒白气|往外冒|往外喷|喷)",
+        r"嘶嘶|呲呲|咝咝",
+        r"(头晕|头痛|头疼|恶心|想吐).{0,10}(味|气)|(味|气).{0,10}(头晕|头痛|头疼|恶心|想吐)|刺鼻",
+        r"\b(?:smell(?:s|ing)? (?:of )?gas|gas smell|smells? like gas|rotten eggs?|hiss\w*|gas (?:leak|is leaking|escaping)|leaking gas|carbon monoxide)\b",
+        r"\bfumes?\b.{0,30}\b(?:dizzy|headache|sick|cough)|\b(?:dizzy|headache)\b.{0,30}\b(?:smell|fumes?)",
+    ]),
+    # electricity: sparks, crackle, heat, water on electrics, live wires, swelling batteries
+    "electric": ("safety_hazard", [
+        r"火花|电火花|拉弧|漏电|触电|被电(?!动|瓶|梯|话|视|脑|费|表|工)|电了一下|(脚|手|腿|身上)(都|有点|一下)?(发)?麻(?!烦|将|辣)",
+        _ELECTRIC + r".{0,10}(噼啪|噼里啪啦|啪啪|滋滋|嗡嗡|冒烟|发烫|烫手|烧黑|烧焦|焦|冒火|闪)",
+        r"(噼啪|噼里啪啦|啪啪|滋滋).{0,8}" + _ELECTRIC,
+        r"(电线|电缆|线).{0,6}(断|掉|耷拉|垂|落|泡).{0,10}(水|地上|路上|人)",
+        r"(水|雨|滴).{0,10}" + _ELECTRIC + r"|" + _ELECTRIC + r".{0,8}(进水|泡水|泡了|淹|滴水|水滴|有水|湿了|泡着)",
+        r"(电池|电瓶).{0,6}(鼓包|鼓起|发烫|冒烟|胀)|鼓包.{0,8}(烫|热|冒烟)",
+        r"\b(?:sparks?|sparking|crackl\w*|live wires?|electrocut\w*|shock(?:ed)?|tingl\w*)\b",
+        r"\bwires?\b.{0,12}\b(?:down|in the water|on the ground)\b",
+        r"\bwater\b.{0,40}\b(?:socket|fuse|light fitting|electrics|switch|plug|meter|wiring|sockets)\b|\b(?:socket|fuse ?box|light fitting|electrics|wiring)\b.{0,30}\bwater\b",
+        r"\bbattery\b.{0,30}\b(?:puff\w*|swell\w*|swollen|bulg\w*|hot)\b|\bpuffy\b",
+    ]),
+    # a person down, not moving, not answering, bleeding, short of breath, poisoned, a stroke
+    "person_down": ("care", [
+        r"倒在|倒地|摔倒|摔了一跤|跌倒|栽倒|晕倒|晕过去|昏倒|昏迷|不省人事|趴在地|躺在地|躺在(路|马路|楼梯|地)|躺着个|瘫(倒|坐)|靠(着)?墙坐",
+        r"(他|她|人|" + _VUL[3:-1] + r").{0,6}(一动不动|不动了)|(叫|喊|拍|敲)[他她人门]?.{0,6}(不动|不醒|不应|没反应|没人应|没人开|不答应|没动静|不识应|不会应)|(他|她|人|老人|孩子|小孩|婆婆|阿婆|大爷|奶奶|爷爷).{0,6}(没反应|没有反应)|唔识应|不识应",
+        r"嘴唇(发)?(紫|白|青)|脸色?(发紫|发青|煞白)|说不出话|说话.{0,3}不清|口齿不清|嘴歪|半边.{0,3}(动不了|没力|抬不起|麻)|抬不起来|手.{0,3}(抖|震)个?不停|手一直(抖|震)",
+        r"抽搐|口吐白沫|吐白沫|喘不上|喘不过|透不过气|上不来气|呼吸困难|胸口(疼|痛|闷)|流了?(好多|很多|一地|满)?血|头破|磕破|满脸是血|都是血|见红|破水",
+        r"起不来|站不起来|站不稳|扶不(动|起)|拉不上来|中毒|喝了农药|吃了药.{0,6}(睡|叫不醒)|误食|中暑|打晃|喊救命|呼救|救命|喊有没有人|有没有人(啊|呀)",
+        r"\b(?:collapsed|passed out|fainted|unconscious|unresponsive|slumped|keeled over|not (?:moving|responding|breathing|answering)|isn.?t (?:moving|responding|breathing))\b",
+        r"\b(?:someone|somebody|man|woman|person|guy|lady|he|she|kid|child|boy|girl|elderly|mum|mom|dad)\b.{0,30}\blying (?:on|in|at|face)|\b(?:can.?t get up|won.?t (?:wake|respond|answer))\b|\b(?:he|she|someone|somebody|mum|mom|dad|man|woman|grandma|grandpa|granny|neighbou?r|lady|kid|child|boy|girl)\b.{0,20}\b(?:has fallen|fell|had a fall)\b",
+        r"\b(?:blue lips|lips.{0,10}blue|bleeding|blood everywhere|seizure|choking|can.?t breathe|struggling to breathe|gasping)\b",
+        r"\b(?:(?:shouting|calling|screaming|crying|yelling)(?: out)? for help|help me|overdose\w*|stroke|face drooping|slurring)\b",
+    ]),
+    # someone trapped: lifts, rooms, cars, gaps, heights
+    "trapped": ("facilities", [
+        r"困(在|住)|被困|关在(里面|里头|屋|车|电梯|阳台|车库|厕所)|锁在(里面|车里|屋里|家里|阳台|厕所)|出不来|拔不出|下不来|悬在半空|吊在半空",
+        r"卡(在|住).{0,12}(出不来|拔不出|下不来|动不了|里面|中间|栏杆|门|缝|电梯|楼梯|半空|两层)",
+        r"(电梯|升降机).{0,12}(停|卡|困|关|掉).{0,14}(人|孕妇|孩子|小孩|老人|里面|细路)",
+        r"\b(?:stuck (?:in|between|inside|half|on)|trapped|locked (?:in|inside)|shut in|can.?t get (?:out of (?:the )?(?:lift|elevator|room|water|car|flat)|down)|wedged|pinned)\b",
+        r"\b(?:head|hand|arm|leg|foot|finger)s? (?:stuck|caught|trapped)\b",
+    ]),
+    # a child or an elder gone, wandering, not back
+    "missing": ("care", [
+        _VUL + r".{0,15}(不见了|不见咗|找不到|找不着|走丢|走失|丢了|没回来|还没回|没回家|不知道去哪|跑出去|跑丢|走出(大门|去|小区|门)|自己(走|跑)(出|了)|溜出|唔见)",
+        r"不见了.{0,6}" + _VUL + r"|(痴呆|失智|糊涂|认知症).{0,30}(出门|出去|没回|找不|走了|跑了|不见)",
+        r"(往|向)(河|湖|池|马路|大路|公路|水)边?(去|走|跑)",
+        _VUL_EN + r"\b.{0,60}\b(?:missing|wandered (?:off|out|away)|slipped out|walked out|hasn.?t come (?:back|home)|not come home|gone missing)\b|\bcan.?t find (?:my|our) " + _VUL_EN + r"|\bno sign of (?:him|her)\b",
+    ]),
+    # a child or an elder alone at water, a window, a height or a road
+    "exposed": ("care", [
+        _PLACE_EDGE + r".{0,8}(" + _VUL + r"|坐着|站着|爬|探出|悬|腿|脚)|(" + _VUL + r"|有人|有个人).{0,10}(坐|站|爬)(在|到|上)" + _PLACE_EDGE,
+        _WATER_EDGE + r".{0,15}(没大人|没有大人|没人看|没人管|一个人|自己|沉|没上来|裂|滑|掉|落水|挣扎|跑)|"
+        + _VUL + r".{0,12}" + _WATER_EDGE + r".{0,12}(玩|跑|一个人|没大人|边上没|旁边没)",
+        _ROAD + r".{0,15}(" + _VUL + r"|站|坐|躺|不动|乱走)|" + _VUL + r".{0,12}" + _ROAD,
+        r"(边上|旁边|身边)(没|没有)(大人|人看|人管)|没有?大人(看|管|在)",
+        r"\b(?:alone|unattended|no (?:adult|parent|grown.?up)s?|by (?:himself|herself))\b.{0,40}\b(?:road|street|water|pond|river|lake|pool|window|ledge|roof|balcony)\b",
+        r"\b(?:road|street|water|pond|river|lake|pool|window ?sill|ledge|roof|balcony)\b.{0,40}\b(?:alone|unattended|no (?:adult|parent)s?|in sight|by (?:himself|herself))\b",
+        _VUL_EN + r"\b.{0,40}\b(?:window ?sill|ledge|thin ice)\b|\bice\b.{0,12}\bcrack",
+    ]),
+    # violence or a weapon, under way
+    "violence": ("public_order", [
+        r"(拿|拎|举|持|挥|抄|提)(着|起|住|了)?.{0,4}(刀|菜刀|砍刀|水果刀|剪刀|棍|棒|铁棍|铁通|钢管|砖头|酒瓶|斧|锤|针筒|针头|枪)",
+        r"(刀|棍|铁通|钢管|酒瓶|砖).{0,6}(乱挥|追|砍|砸|捅)|打起来|打紧交|打交|在打(架|人)|打人了|按在地上|(踹|揍|踢|掐)(他|她|人|孩子|我|小孩)|(?<![树枝花草])被(人|他|她|几个人|一群人|两个人)?(打|踹|揍|砍|捅|掐)",
+        r"别打了|追着.{0,6}(打|砍)|砸(车|窗|门|玻璃)|家暴|打我|打她|摔(东西|碎)|东西.{0,3}碎|要杀|杀了你|弄死|同归于尽|泼汽油|泼(了)?油",
+        r"\b(?:knife|machete|crowbar|hammer|weapon|gun|iron bar|baseball bat|syringe|needle)\b",
+        r"\b(?:beating|being (?:beaten|attacked|hit|kicked|stabbed|strangled)|punch\w*|kicking|attack\w*|stabb\w*|strangl\w*|hitting (?:her|him|me|them)|threaten\w* to kill)\b",
+        r"\bsmash(?:ed|ing)?\b.{0,12}\b(?:window|windscreen|door|glass)\b",
+    ]),
+    # a break-in, a theft or a swindle under way
+    "intrusion": ("public_order", [
+        r"撬(锁|门|窗)|在撬|翻(窗|墙)进|爬进|钻进.{0,6}(家|屋)|(门锁|门把|门柄|锁).{0,8}(拧|扭|捣鼓|在转|在动)|(拧|扭|捣鼓)(我家|我)?(的)?(门锁|门把|门柄|锁)",
+        r"有人在.{0,6}(划车|撬|砸)|(还在|还没走|正在).{0,8}(偷|撬|砸|划车)|鬼鬼祟祟|剪开",
+        r"冒充.{0,30}(现在|正在)|往银行(走|去)|正在转账|(排队|在)交钱",
+        r"\b(?:break(?:ing)? in|broke in|breaking into|trying (?:my|our|the front) door|forcing (?:the|my|a) (?:door|lock|window)|prowl\w*|intruder|burglar\w*)\b",
+        r"\bsomeone(?:'s| is)? (?:inside|in) (?:my|the|their|our|his|her) (?:flat|home|house|apartment)\b|\bstrangers? in the (?:house|flat|home)\b",
+    ]),
+    # structure: something falling, about to fall or give way
+    "structure": ("facilities", [
+        r"(往下|直往下|一直|不停)掉(渣|灰|块|砖|瓷砖|东西|水泥|石头|下来)|掉(渣|灰)|往下掉",
+        r"(瓷砖|砖|墙皮|水泥块|玻璃|外墙|铁皮|广告牌|招牌|空调外机|外机|棚架|脚手架|吊篮|护栏|栏杆|阳台|天花板?|吊顶|灯罩|树枝|大树|树|电线杆|路灯杆|杆子|门头|雨棚|窗框|卷帘门)"
+        r".{0,12}(掉下来|砸下来|往下掉|掉了下来|要掉|快掉|随时|要倒|快倒|要塌|快塌|塌了|塌下来|倒了|裂开|脱开|掀起|吊着|悬着|挂着|砸到|砸在|压着|压在|晃|摇)",
+        r"摇摇欲坠|要掉不掉|随时(会|要|可能)?(掉|倒|塌|断|飞|砸)|(裂|缝).{0,6}越来越大|越裂越大|(墙|楼|顶|天花).{0,4}(塌|坍)|坍塌|巨响.{0,12}(震|抖)|(塔吊|吊车|吊臂|吊着).{0,12}(晃|掉|头顶)|警戒线",
+        r"\b(?:falling|dropping|coming) (?:off|down|from|away)\b|\b(?:chunks?|bits|pieces|tiles?|bricks?|concrete|glass|debris|plaster|panels?)\b.{0,24}\b(?:fell|falling|dropp\w*|came (?:off|down))\b|\babout to (?:fall|collapse|come down|give way|snap)\b",
+        r"\b(?:collaps\w*|caving in|hanging (?:loose|off|over|by)|swinging (?:over|in the wind)|give way|giving way|could come down|leaning (?:over|towards|on)|sagging|crack\w*.{0,20}(?:getting bigger|widening))\b",
+    ]),
+    # water pouring into homes, cellars, car parks; burst pipes; sewage coming up
+    "flood": ("water", [
+        r"(水|污水|粪水|雨水|河水|脏水).{0,10}(漫进|漫到|漫上|漫了|灌进|往里灌|往下灌|灌|涌进|往外涌|冲进|倒灌|流进|流到|进了?(家|屋|客厅|卧室|房间|门)|没过|淹到)|(水|水位).{0,4}(还在|在|一直)涨",
+        r"(爆|裂)(了|开)?.{0,4}(水管|管子|管道|水喉)|(水管|管子|管道|水喉).{0,3}(爆|裂|断)|爆水喉|水浸",
+        r"(家|屋|客厅|卧室|地下室|车库|一楼|电梯井).{0,8}(进水|淹了|被淹|水浸|全是水|都是水)|水.{0,10}(到|过)了?(膝盖|脚踝|腰|车门|小腿)|还在(涨|往里|灌)",
+        r"\b(?:flood\w*|burst (?:pipe|main)|pipe (?:has )?burst|ankle.deep|knee.deep|rising water)\b|\b(?:bath|toilet|sink|sewage|drain|river|water)\w*\b.{0,40}\b(?:overflow\w*|backing up|rising)\b.{0,40}\b(?:into|onto|through|down|all over|floor|ceiling|walls?|bedroom|kitchen|living room|flat|home|house)\b",
+        r"\bwater\b.{0,10}\b(?:pouring|gushing|coming|rushing|flowing|pour\w*)\b.{0,20}\b(?:in|into|through|under|down)\b",
+    ]),
+    # fuel spilt, a vehicle moving on its own, an emergency vehicle kept out
+    "vehicle": ("safety_hazard", [
+        r"(汽油|柴油|机油|燃油).{0,8}(味|漏|滴|淌|一大摊|一摊|泄漏|流)|漏油",
+        r"(车|货车|卡车|三轮).{0,10}(溜|滑下|往下挪|自己动|翻了|冲过来|冲向|没拉手刹)|没拉手刹",
+        r"(消防车|救护车|120|119|急救车).{0,12}(进不来|进不去|过不去|入不到|开不进|堵)",
+        r"\b(?:petrol|diesel|fuel|gasoline)\b.{0,24}\b(?:leak\w*|smell\w*|spill\w*|pool|everywhere|all over|dripping)\b|\bleaking (?:petrol|diesel|fuel)\b",
+        r"\b(?:rolling (?:down|towards|backwards)|runaway|handbrake)\b|\b(?:ambulance|fire engine|fire truck)\b.{0,30}\b(?:can.?t get|blocked|stuck)\b",
+    ]),
+    # an animal on a person, loose livestock, snakes and swarms near people, an animal trapped
+    "animal": ("pets", [
+        r"(狗|犬|猫|马蜂|黄蜂|蜂|野猪).{0,12}(?<![没不])(?<!没人被)(?<!没被)(?<!没有被)(咬|扑|追|蛰|叮|围住|冲着)|(咬|扑|蛰)(了|倒|住|伤)?.{0,4}(人|孩子|小孩|老人|学生|阿婆|婆婆|路人)",
+        r"蛇(?!皮|果)|一群(蜂|蜜蜂|马蜂)|蜂群|(牛|马|羊|猪).{0,6}(跑|窜|上)(到|了)?.{0,4}(马路|公路|国道|路上)",
+        r"\b(?:dogs?|snakes?|wasps?|bees?|swarm|hornets?)\b.{0,40}\b(?:bit|biting|bitten|attack\w*|chasing|cornered|stung|sting\w*|lung\w*|swarm\w*|settled)\b|\bsnake\b",
+    ]),
+    # poison or chemicals within reach, drinking water fouled, acute illness
+    "toxic": ("safety_hazard", [
+        r"(药|毒|农药|老鼠药|灭鼠药|杀虫剂|清洁剂|消毒液|化学品|化肥|药水).{0,12}(吃|塞|嘴|吞|舔|冒|呛|咳)|投毒|毒(狗|猫|死)",
+        r"(水箱|饮用水|自来水|二次供水).{0,15}(死老鼠|死猫|老鼠|虫|粪|污|毒|油)",
+        r"咳嗽.{0,10}(味|气|烟)|(味|气|烟).{0,10}咳嗽|呛得|熏得.{0,4}(睁不开|喘不|头晕)",
+        r"\b(?:poison\w*|toxic|chemical\w*|bleach)\b",
+        r"\b(?:minus \d+|freezing|hypotherm\w*)\b.{0,40}\b(?:sleeping|outside|tonight|rough)\b|\bsleeping rough\b",
+    ]),
+}
+
+# ---- what says the matter is not happening now --------------------------------------------------------------------
+_NOW = re.compile(r"正在|还在|仍在|仍然|现在|此刻|刚刚|刚才|刚|一直|越来越|又|还(?=[有没是冒烧漏响开着])|"
+                  r"\b(?:still|now|right now|at the moment|again|just)\b", re.ASCII)
+_OVER = re.compile(
+    r"已经?(被)?(扑灭|灭了|灭掉|救出|救下|救(了)?出来|找到|送(到|去)?医|送走|修好|处理(好|了)|没事|关掉|关了|走了|抓|带走|清理|退了|出院|打了疫苗|盖上|搬走)|"
+    r"没事了|(人|都)没事|没大事|没(什么)?大碍|看过了|擦破(点|一点)?皮|皮外伤|自己走回|自己起来|出了院|(就|都)?救出来了|喊回|虚惊|散了|误报|后来(查|发现|才知道|知道|找到|是|在|被|自己)|查过|查了(是|说)|说(没|不)(漏|事|问题)|没(有|什么)?问题|找到了|回来了|(被|让)(主人|家人)?(牵走|领走|接走)|"
+    r"警察(来了|来过|已经)|早就|好了(?!多)|收走了|叫回去|叫走了|牵回去|被我(抢|拿|收|拉)|没砸到|没(有)?伤到|没(有)?人受伤|接她去|接他去|"
+    r"\b(?:turned out|it.?s fine now|was fine|false alarm|all (?:fine|ok|okay)|was fixed|got fixed|fixed it|put (?:it )?out|they got out|got out fine|found (?:him|her|them)|is back|came back|"
+    r"nobody (?:was )?hurt|no one (?:was )?hurt|police (?:came|took|have)|it.?s off now|by the afternoon)\b", re.ASCII)
+_PAST_STRONG = re.compile(r"上次|上回|那次|那回|那事|那件事|那个事|去年|前年|上个月|上周|上礼拜|上星期|上个礼拜|上个星期|上周末|前几天|当时|有一次|过一次|"
+                          r"\b(?:last (?:week|weekend|month|year|time)|(?:weeks|months|years) ago|once)\b", re.ASCII)
+_PAST_WEAK = re.compile(r"昨天|昨晚|前天|之前|以前|曾经|过(?=[,，。 ]|$)|"
+                        r"\b(?:yesterday|last night|earlier|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.ASCII)
+_STILL_NOW = re.compile(r"正在|还在(冒|烧|漏|打|响|冒烟|流|涨)|又(着|烧|冒|漏|打|开始)|现在还(在|有)|\b(?:still (?:burning|smoking|leaking|there|going)|again (?:now|right now))\b", re.ASCII)
+_SUPPOSE = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|会不会|是不是会|(?<![害好很可])(怕|惊)(?!得|死|了|[,，。!！ ]|$)|担心|迟早|真(要|的)?(着|起|出|烧|倒|塌|掉)|怎么办|咋办|"
+                      r"(会|容易|可能会)(着火|起火|漏电|触电|出事|掉下来|倒|摔|烧)|以防|预防|防止|防走失|隐患|安全吗|危险吗|"
+                      r"下次|以后(再)?(遇到|闻到|碰到)|\b(?:next time|what should (?:i|we) do|what if|if|in case|worried|could (?:catch|fall|cause|hurt)|might|before (?:someone|somebody|anyone))\b", re.ASCII)
+_DRILL = re.compile(r"演练|演习|测试|试鸣|\b(?:drill|tests?|testing)\b", re.ASCII)
+_RULES = re.compile(r"能不能(停|放|用|烧|装|加|买|换|检查|查|清|刷|修|安排|找人|派人(?!来)|给)|可不可以|允不允许|允许|有规定|规定|"
+                    r"(该|要)?找谁|(电话|号码)是多少|怎么(办理|申请|处理|弄)|应该先|是不是该|是不是过期|过期了|"
+                    r"\b(?:is it allowed|are we allowed|allowed to|rules?|what number|who (?:do|should) (?:we|i) call|how do (?:i|we)|is it safe)\b", re.ASCII)
+_BUY = re.compile(r"购买|想买|买个|买了|推荐|补贴|领取|可以领|申请|报名|\b(?:buy|purchase|recommend\w*|subsid\w*|apply)\b", re.ASCII)
+_HEARSAY = re.compile(r"听说|据说|新闻|(隔壁|别的|其他|外)小区|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
+_HABIT = re.compile(r"天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一(下|落)(大)?雨.{0,3}就|每逢|\b(?:every (?:day|time|night|morning)|always|keeps? parking|for (?:weeks|months|ages)|weeks now)\b", re.ASCII)
+_EXASPERATION = re.compile(r"(炸了|救命|要死|疯了).{0,12}(吵|电钻|装修|喇叭|广场舞|蚊子|小孩.{0,4}跑)|(吵|电钻|装修|喇叭|广场舞|蚊子|咚咚).{0,24}(炸了|救命|要死|疯了)|"
+                           r"吓死(我)?了|吓我一跳|哈哈|开玩笑|玩具|\b(?:toys?|joke|joking|kidding|omg)\b", re.ASCII)
+
+# classes whose smoke or smell an ordinary source explains (a barbecue, cigarettes, cooking, incense)
+_SMOKE_CLASSES = {"fire", "toxic"}
+# an open flame reaching something that burns: no barbecue or paper offering explains that away
+_FLAME_NEAR = re.compile(r"(火苗|火星|火焰|火势|着火|烧起来|明火|火光|没灭|还在烧).{0,16}(车|电动车|楼|窗|家|屋|草|树|杂物|衣服|被子|窗帘|人|蔓延|往.{0,4}(飘|窜|烧))|"
+                         r"(车|电动车|楼|窗|家|屋|草|树|杂物|衣服).{0,8}(火苗|火星|烧着|着了)", re.ASCII)
+_SENT = re.compile(r"[^.!?;。！？；\n]+")
+# a matter that has lasted days or weeks is a repair, not an emergency, for the classes about things (not people)
+_STALE = re.compile(r"(好|几|两|三|四|五|多|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|"
+                    r"\b(?:for (?:days|weeks|months|ages|a week|a month)|(?:weeks|months) now|all (?:week|month))\b", re.ASCII)
+_MINOR = re.compile(r"不大(?!了)|不严重|有点|有一点|一点点|拿盆接|接着呢|\b(?:a (?:little|bit)|slightly|minor|small)\b", re.ASCII)
+_THING_CLASSES = {"fire", "gas", "electric", "structure", "flood", "vehicle", "animal", "toxic"}
+_MINOR_CLASSES = {"electric", "structure", "flood", "animal"}
+_ANIMAL = re.compile(r"猫|狗|鸟|鸽子|松鼠|\b(?:cats?|dogs?|birds?|kittens?|pupp(?:y|ies)|pigeons?|seagulls?|squirrels?|fox(?:es)?)\b", re.ASCII)
+_SOMEONE = re.compile(_VUL + r"|有人|人|\b(?:someone|somebody|man|woman|person|people|he|she)\b|" + _VUL_EN, re.ASCII)
+_DRAINS = re.compile(r"下水道|化粪池|地漏|马桶|厕所|臭水沟|\b(?:drains?|sewer|sewage|toilet)\b", re.ASCII)
+_GAS_NOUN = re.compile(r"煤气|燃气|天然气|液化气|石油气|气罐|\bgas\b", re.ASCII)
+_KITCHEN = re.compile(r"炒|煮|煎|炸(?!了|弹)|烤(?!火)|\b(?:toast|frying|cooking)\b", re.ASCII)
+_POKING = re.compile(r"捅天花板|敲(墙|天花板|地板|暖气)|\bbang\w* on the (?:ceiling|wall)\b", re.ASCII)
+
+
+@dataclass(frozen=True)
+class HazardHit:
+    cls: str
+    category: str
+    text: str
+
+
+_COMPILED = {name: (cat, re.compile("|".join(f"(?:{p})" for p in pats), re.ASCII)) for name, (cat, pats) in _CLASSES.items()}
+
+
+def _not_now(sentence: str, message: str) -> bool:
+    """True if the sentence (or, for a drill, a purchase, a rules question or a story told as over, the message)
+    says the hazard is not happening now."""
+    if _OVER.search(sentence) and not _STILL_NOW.search(sentence):
+        return True
+    if _PAST_STRONG.search(sentence) and not _STILL_NOW.search(sentence):
+        return True
+    if _PAST_WEAK.search(sentence) and not _NOW.search(sentence):
+        return True
+    if _SUPPOSE.search(sentence) and not _STILL_NOW.search(sentence):
+        return True
+    if _HEARSAY.search(sentence) or _HABIT.search(sentence) or _EXASPERATION.search(message):
+        return True
+    return bool(_DRILL.search(message) or _RULES.search(message) or _BUY.search(message) or
+                (_OVER.search(message) and not _STILL_NOW.search(message)))
+
+
+def detect(text: str, vetoes: dict | None = None) -> list[HazardHit]:
+    """Acute hazard concepts in a normalised text, each class once, none in a sentence that says it is not now.
+    `vetoes` are the danger rules' own (danger.yaml): ordinary smoke, routine chores, things lost, smells put down to
+    the drains, a running tap."""
+    vetoes = vetoes or {}
+    ordinary = vetoes.get("ordinary_smoke")
+    hits: list[HazardHit] = []
+    seen: set[str] = set()
+    for sm in _SENT.finditer(text):
+        sent = sm.group(0)
+        found = [(name, cat, m) for name, (cat, rx) in _COMPILED.items() if name not in seen and (m := rx.search(sent))]
+        if not found or _not_now(sent, text):
+            continue
+        for name, cat, m in found:
+            if name in _SMOKE_CLASSES and ((ordinary is not None and ordinary.rx.search(sent)) or _KITCHEN.search(sent)) \
+                    and not _FLAME_NEAR.search(sent):
+                continue  # the smoke of a barbecue, cigarettes or cooking, with no flame reaching anything
+            if name in _THING_CLASSES and _STALE.search(sent):
+                continue  # a scorched socket 'for days': a repair
+            if name in _MINOR_CLASSES and _MINOR.search(sent):
+                continue  # a little seepage, a small crack
+            if name == "gas" and _DRAINS.search(sent) and not _GAS_NOUN.search(sent):
+                continue  # a rotten-egg smell from the drains
+            if name in ("trapped", "exposed") and _ANIMAL.search(sent) and not _SOMEONE.search(_ANIMAL.sub("", sent)):
+                continue  # a cat up a tree is no person trapped
+            if name == "person_down" and vetoes.get("dumped") is not None and vetoes["dumped"].rx.search(sent):
+                continue  # leftovers tipped out on the stairs: nobody fell
+            if name == "trapped" and re.search(r"钥匙|\bkeys?\b", sent):
+                continue  # keys locked in
+            if name == "violence" and _POKING.search(sent):
+                continue  # a broom against the ceiling: a quarrel between floors
+            if any(v is not None and v.rx.search(sent) for v in (vetoes.get("routine"), vetoes.get("attributed"), vetoes.get("tap"))):
+                continue  # a battery, a bill, a chirping alarm; a smell the writer puts down to the drains; a tap
+            if name == "missing" and vetoes.get("things_lost") is not None and vetoes["things_lost"].rx.search(sent):
+                continue  # a child's bike is missing, not the child
+            seen.add(name)
+            hits.append(HazardHit(name, cat, m.group(0).strip()))
+    return hits
