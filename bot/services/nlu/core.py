@@ -49,9 +49,14 @@ ORDINARY_SMOKE_PENALTY = 1.5
 _ASKS_ABOUT_REPORT = re.compile(
     r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理|查了|原因|看了吗|来过|整改|修好|弄好|完了吗)|"
     r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\bwhat.?s happening with\b|\breport i (sent|made|filed)\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
+# The writer says in so many words that it is no emergency ("not an emergency", "不急", "不是急事"): no cue, frame,
+# model view or hazard concept overrules that; only a strong present-danger signal (a beating, a victim writing) does.
+_CALM = re.compile(r"(?<![急能])不(?:太|是很|怎么|用)?着急(?!吗|呢|么)|(?<![急能])不急(?![救诊吗呢么])|不是(?:什么)?(?:急事|紧急)|不紧急|唔急|没那么急|"
+                   r"\b(?:not (?:an? |that |too |very )?(?:emergency|urgent)|no (?:emergency|rush|hurry)|nothing urgent|non.?urgent|not life.threatening)\b", re.ASCII)
 # An event told as over: even an `always` cue does not count in such a clause.
 _PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|昨天|昨晚|\byesterday\b|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
-                         r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b", re.ASCII)
+                         r"前几年|前些年|几年前|多年前|早年|(?:痕迹|印子|黑印|疤)|留下(?:的|来的)|"
+                         r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b|\bonce\b|\bold (?:scorch|burn|fire|smoke|water)\w* (?:marks?|stains?|damage)\b", re.ASCII)
 _STILL_DANGEROUS = re.compile(r"还在|越来越|现在|又|仍然|一直|\b(still|again|now|getting worse|right now)\b", re.ASCII)
 # "…没事了 但是还有味": a settled matter that is not quite settled.
 _STILL_AFTER_SETTLED = re.compile(r"(但是?|可是|不过).{0,8}(还有人|还在(冒|烧|漏|打|喷)|又(开始|着|烧|冒|漏|打)|又.{0,4}(起来|冒烟)|一直在(冒|烧|漏))|"
@@ -59,15 +64,24 @@ _STILL_AFTER_SETTLED = re.compile(r"(但是?|可是|不过).{0,8}(还有人|还�
 # What the urgency model alone may not call an emergency: a small or slow matter ("有点渗水", "滴得不快"), one that
 # has lasted days or weeks ("已经一礼拜了", "for weeks"), or a request for routine looking-after ("平时有没有人去看看").
 _MINOR = re.compile(r"说了.{0,8}(?:还|又)(?:骂|凶|吼)|不大(?!了)|(?:拿|用)(?:个)?盆接着?|明天(?:能|可以)?(?:来|派)|直接挂了|挂掉了|没上当|擦破(?:点|一点)?皮|破了点皮|皮外伤|有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (little|bit)|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
-_STALE = re.compile(r"(好|几|两|三|四|五|一|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|(一|两|几|好几)(个)?(礼拜|星期|月)了|"
+_STALE = re.compile(r"(好|几|两|三|四|五|一|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|(一|两|几|好几)(个)?(礼拜|星期|月)了|(好几|好些|好多)(个)?(天|礼拜|星期|周|月)(没|都|不)|"
                     r"\bfor (days|weeks|months|ages|a week|a month)\b|\b(weeks|months) (now|ago)\b", re.ASCII)
 _ROUTINE_CARE = re.compile(r"平时|定期|经常去|有没有人(去|来|能)?(看看|照顾|陪|关心)|能不能(派人|安排人|常去|多去)|"
                            r"\b(now and then|from time to time|regularly|every so often|pop in|look in on|check (in )?on (her|him|them) (sometimes|now|regularly))\b", re.ASCII)
+# What a message asks for says it is no alarm to the urgency model alone: mediation between neighbours, a form, a
+# service or a sign-up; something said in a chat group or online (nobody's body is at stake there).
+_REQUEST_NOT_ALARM = re.compile(r"调解|调和|评评理|协调一下|报名|几号来着|几点开始|在哪(?:里)?(?:报名|领|办)|怎么(?:报名|申请|办理)|填(?:个|一下)?表|"
+                                r"(?:微信)?群里|业主群|朋友圈|网上|"
+                                r"\b(?:mediat\w*|can.?t agree|sign.?up|register|fill (?:in|out)|forms?|is there (?:any|a|an) .{0,30}(?:service|delivery|scheme|programme|program|support|help)|group chat|online|whatsapp group)\b", re.ASCII)
+# Where the category head is this sure of a category the taxonomy marks `rarely_urgent` (a lamp, rubbish, noise, a
+# tree, a quarrel, paperwork), the urgency model alone does not raise the alarm: its two heads disagree, and a rule,
+# a frame or a hazard concept must speak for the danger instead.
+RARELY_URGENT_MASS = 0.7
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
 # A clause that supposes ("要是…", "if …"): even an `always` cue inside it reports nothing, unless it says 'still'/'now'.
-_CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|\b(?:if|what if|in case|suppose)\b", re.ASCII)
+_CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|真(?:要|的)?(?:着火|起火|烧起来|失火|出事|塌)了?|\b(?:if|what if|in case|suppose)\b", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
 _STRONG_HYPOTHETICAL = re.compile(r"(?:听说|据说|新闻).{0,10}(?:隔壁小区|别的小区|其他小区|外地|别处)|(?:隔壁|别的|其他)小区.{0,8}(?:有人|发生|出了)|(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
@@ -217,6 +231,10 @@ def _model_vetoed(text: str, tax: Taxonomy) -> bool:
                 return True
     return bool(_PAST_EVENT.search(text) and not _STILL_DANGEROUS.search(text)) or bool(
         _MINOR.search(text) or _STALE.search(text) or _ROUTINE_CARE.search(text))
+
+
+def _rarely_urgent_mass(tax: Taxonomy, probs: dict[str, float]) -> float:
+    return sum(p for c, p in probs.items() if c in tax.categories and tax.categories[c].extra.get("rarely_urgent"))
 
 
 def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
@@ -371,6 +389,9 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         urgent_ev = urgent_ev + [h.text for h in frames if h.text not in urgent_ev]
     if urgent and _ASKS_ABOUT_REPORT.search(norm) and not _STILL_DANGEROUS.search(norm):
         urgent, urgent_ev, frames = False, [], []
+    calm = bool(_CALM.search(norm))
+    if urgent and calm and not strong:
+        urgent, urgent_ev, frames = False, [], []  # "not an emergency, he's fine": the writer's own word
     frame_cats = tuple(dict.fromkeys(h.category for h in frames if h.category))
     if "public_order" in frame_cats:
         # Someone hurt in a fight is a matter for public order first ("打起来了 一个人头上都是血").
@@ -412,21 +433,22 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     intent_conf = scores[intent] / total
     # The model's view counts only for a report with enough words to judge ("在不在" is a greeting, not a cry for help);
     # short alarms ("冒烟了", "救命") are the rules' to catch.
-    if not urgent and "urgent" in model.heads and intent == "report" and _enough_words(norm):
+    if not urgent and not calm and "urgent" in model.heads and intent == "report" and _enough_words(norm):
         p_urgent = model.predict("urgent", norm, encoded).get("yes", 0.0)
         # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
         if (p_urgent >= URGENT_THRESHOLD or (p_urgent >= URGENT_NOW_THRESHOLD and _NOW.search(norm))) and not _nuisance(norm, tax) \
                 and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) and not _EXCLAIMING.search(norm) \
                 and not any(n.search(norm) for n in tax.urgency_not_if) \
                 and not (_SMOKE_OR_SMELL.search(norm) and _ordinary_smoke(norm, 0, len(norm), tax)) and not _NOT_REAL.search(norm) \
-                and not _model_vetoed(norm, tax):
+                and not _model_vetoed(norm, tax) and not _REQUEST_NOT_ALARM.search(norm) \
+                and _rarely_urgent_mass(tax, cat_probs := model.predict("category", norm, encoded)) < RARELY_URGENT_MASS:
             urgent = True
             feats = [f for f in model.top_features("urgent", "yes", norm, encoded, n=6) if len(f) > 1][:3]
             urgent_ev = [f"urgency model {p_urgent:.2f}" + (": " + " ".join(feats) if feats else "")]
     # The hazard concepts (hazards.py), where neither the rules nor the model found danger: an acute description of a danger class is urgent unless the message says it
     # is over, past, supposed, a drill, a rules question, a purchase, hearsay or a habit. They do not turn a message
     # the intent cues call a claim, a status or a points question into an alarm ("any update on the gas smell?").
-    if not urgent and (intent == "report" or intent not in cue_hits) and not _ASKS_ABOUT_REPORT.search(norm):
+    if not urgent and not calm and (intent == "report" or intent not in cue_hits) and not _ASKS_ABOUT_REPORT.search(norm):
         hz = hazards.detect(yue, tax.danger.vetoes if tax.danger is not None else None)
         if hz:
             urgent = True

@@ -156,6 +156,11 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(水箱|饮用水|自来水|二次供水).{0,15}(死老鼠|死猫|老鼠|虫|粪|污|毒|油)",
         r"咳嗽.{0,10}(味|气|烟)|(味|气|烟).{0,10}咳嗽|呛得|熏得.{0,4}(睁不开|喘不|头晕)",
         r"\b(?:poison\w*|toxic|chemical\w*|bleach)\b",
+        # sharps within children's reach: used needles, broken glass, blades where they play or pick things up
+        r"(针头|针筒|注射器|碎玻璃|玻璃碴|玻璃渣|刀片).{0,30}" + _VUL[:-1] + r"|小朋友|学生).{0,12}(捡|玩|摸|拿|翻|光脚)|"
+        + _VUL[:-1] + r"|小朋友).{0,12}(捡|玩|摸|拿|翻).{0,16}(针头|针筒|注射器|碎玻璃|玻璃碴|玻璃渣|刀片)",
+        r"\b(?:needles?|syringes?|broken glass|razor blades?)\b.{0,50}\b(?:kids?|children|toddlers?)\b.{0,30}\b(?:pick\w*|play\w*|touch\w*|grab\w*)|"
+        r"\b(?:kids?|children|toddlers?)\b.{0,30}\b(?:pick\w*|play\w*|touch\w*|grab\w*)\b.{0,30}\b(?:needles?|syringes?|broken glass|razor blades?)\b",
         r"\b(?:minus \d+|freezing|hypotherm\w*)\b.{0,40}\b(?:sleeping|outside|tonight|rough)\b|\bsleeping rough\b",
     ]),
 }
@@ -170,6 +175,7 @@ _OVER = re.compile(
     r"\b(?:turned out|it.?s fine now|was fine|false alarm|all (?:fine|ok|okay)|was fixed|got fixed|fixed it|put (?:it )?out|they got out|got out fine|found (?:him|her|them)|is back|came back|"
     r"nobody (?:was )?hurt|no one (?:was )?hurt|police (?:came|took|have)|it.?s off now|by the afternoon)\b", re.ASCII)
 _PAST_STRONG = re.compile(r"上次|上回|那次|那回|那事|那件事|那个事|去年|前年|上个月|上周|上礼拜|上星期|上个礼拜|上个星期|上周末|前几天|当时|有一次|过一次|"
+                          r"前几年|前些年|几年前|多年前|早年|留下(?:的|来的)|(?:烧|烫|熏)(?:过|焦)?的?(?:痕迹|印子|黑印)|"
                           r"\b(?:last (?:week|weekend|month|year|time)|(?:weeks|months|years) ago|once)\b", re.ASCII)
 _PAST_WEAK = re.compile(r"昨天|昨晚|前天|之前|以前|曾经|过(?=[,，。 ]|$)|"
                         r"\b(?:yesterday|last night|earlier|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.ASCII)
@@ -183,7 +189,9 @@ _RULES = re.compile(r"能不能(停|放|用|烧|装|加|买|换|检查|查|清|�
                     r"\b(?:is it allowed|are we allowed|allowed to|rules?|what number|who (?:do|should) (?:we|i) call|how do (?:i|we)|is it safe)\b", re.ASCII)
 _BUY = re.compile(r"购买|想买|买个|买了|推荐|补贴|领取|可以领|申请|报名|\b(?:buy|purchase|recommend\w*|subsid\w*|apply)\b", re.ASCII)
 _HEARSAY = re.compile(r"听说|据说|新闻|(隔壁|别的|其他|外)小区|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
-_HABIT = re.compile(r"天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一(下|落)(大)?雨.{0,3}就|每逢|\b(?:every (?:day|time|night|morning)|always|keeps? parking|for (?:weeks|months|ages)|weeks now)\b", re.ASCII)
+_HABIT = re.compile(r"天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一(下|落)(大)?雨.{0,3}就|每逢|"
+                    r"越来越多|(?<![总])总(?=一个人|自己|在|爱|会|往|把|有人|是|来|去|跑)|(?:晚上|夜里|半夜|平时|有时候?|偶尔|时不时|动不动)(?:还|都|就|也)?会|"
+                    r"\b(?:every (?:day|time|night|morning|evening)|always|keeps? parking|for (?:weeks|months|ages)|weeks now|most (?:days|nights|evenings|mornings|weekends)|usually|often|tends? to)\b", re.ASCII)
 _EXASPERATION = re.compile(r"(炸了|救命|要死|疯了).{0,12}(吵|电钻|装修|喇叭|广场舞|蚊子|小孩.{0,4}跑)|(吵|电钻|装修|喇叭|广场舞|蚊子|咚咚).{0,24}(炸了|救命|要死|疯了)|"
                            r"吓死(我)?了|吓我一跳|哈哈|开玩笑|玩具|\b(?:toys?|joke|joking|kidding|omg)\b", re.ASCII)
 
@@ -204,6 +212,10 @@ _SOMEONE = re.compile(_VUL + r"|有人|人|\b(?:someone|somebody|man|woman|perso
 _DRAINS = re.compile(r"下水道|化粪池|地漏|马桶|厕所|臭水沟|\b(?:drains?|sewer|sewage|toilet)\b", re.ASCII)
 _GAS_NOUN = re.compile(r"煤气|燃气|天然气|液化气|石油气|气罐|\bgas\b", re.ASCII)
 _KITCHEN = re.compile(r"炒|煮|煎|炸(?!了|弹)|烤(?!火)|\b(?:toast|frying|cooking)\b", re.ASCII)
+# 没反应 / 不动 said of a thing: a light, a switch, a lift button, a card reader, a screen
+_NO_RESPONSE = re.compile(r"不动|不醒|不应|没反应|没有反应|没动静|不识应|不会应|唔识应", re.ASCII)
+_DEVICE = re.compile(r"声控|感应|灯|按钮|按键|开关|遥控|门禁|刷卡|读卡|机器|机子|电视|手机|电脑|屏|面板|电梯|插座|app|\b(?:light|switch|button|sensor|remote|screen|reader)s?\b", re.ASCII)
+_PERSON = re.compile(_VUL + r"|他|她|人|\b(?:he|she|someone|somebody|man|woman|person)\b", re.ASCII)
 _POKING = re.compile(r"捅天花板|敲(墙|天花板|地板|暖气)|\bbang\w* on the (?:ceiling|wall)\b", re.ASCII)
 
 
@@ -261,6 +273,8 @@ def detect(text: str, vetoes: dict | None = None) -> list[HazardHit]:
                 continue  # a cat up a tree is no person trapped
             if name == "person_down" and vetoes.get("dumped") is not None and vetoes["dumped"].rx.search(sent):
                 continue  # leftovers tipped out on the stairs: nobody fell
+            if name == "person_down" and _NO_RESPONSE.search(m.group(0)) and _DEVICE.search(sent) and not _PERSON.search(sent):
+                continue  # a sound-activated light that does not answer a clap is a lamp, not a person
             if name == "trapped" and re.search(r"钥匙|\bkeys?\b", sent):
                 continue  # keys locked in
             if name == "violence" and _POKING.search(sent):

@@ -1,0 +1,70 @@
+"""Round 7: precision of the urgency decision, and the dangers round 6 still missed. Each case is a general form of
+a mechanism, not a line of any evaluation set: the writer saying it is no emergency, a habit, a trace of an old fire,
+a drill told as over, a device that 'does not respond', a request for mediation, a form or a sign-up, lost property,
+and the statistical model disagreeing with its own category head."""
+from __future__ import annotations
+
+import pytest
+
+from bot.services.nlu import parse
+
+CALM = [
+    "the old man at 7 is on his own most weekends, not an emergency, just flagging it",
+    "楼下那个独居的大爷最近腿脚不太好 不急 有空的时候去看看就行",
+    "隔壁小孩晚上经常一个人在家 不是急事 就是想让社区知道一下",
+]
+HABIT_OR_TRACE = [
+    "有个小孩周末总一个人在小区外面转悠到很晚",
+    "小区里的流浪狗越来越多了，晚上还会追着电动车跑",
+    "车库墙上有一块黑乎乎的烧过的印子，是几年前着火留下的，能不能刷一下",
+    "There's an old burn mark on the ceiling of the bike shed, was there a fire there once?",
+    "要是这楼道真着火了 这么多杂物根本跑不出去",
+]
+DEVICE_NOT_PERSON = [
+    "二楼楼梯的感应灯 怎么拍手都没反应",
+    "门禁的刷卡器按了好几次都没反应 进不去单元门",
+]
+DRILL_OVER = [
+    "上午楼里消防警铃响了半天 后来才知道是演习 下次能不能先通知",
+]
+REQUEST_NOT_ALARM = [
+    "我和楼上因为他家空调滴水吵了好几次 能不能请社区来调解一下",
+    "can someone help my neighbour fill in the housing benefit form, she can't read English",
+    "重阳节那个活动是几号来着 在哪报名",
+    "在公园滑梯边丢了个蓝色的水壶 谁捡到了说一声",
+    "有人在业主群里骂物业 话说得很难听",
+]
+RARELY_URGENT_BY_CATEGORY = [
+    "3号楼楼道的灯坏了一个多礼拜了 晚上黑乎乎的 老人下楼不方便",
+    "垃圾房旁边老鼠乱窜 吓死人了",
+]
+
+
+@pytest.mark.parametrize("text", CALM + HABIT_OR_TRACE + DEVICE_NOT_PERSON + DRILL_OVER + REQUEST_NOT_ALARM + RARELY_URGENT_BY_CATEGORY)
+def test_not_an_emergency(text):
+    r = parse(text)
+    assert r.intent == "report"
+    assert not r.urgent, (text, r.evidence)
+
+
+def test_device_not_person_is_not_care():
+    assert parse("二楼楼梯的感应灯 怎么拍手都没反应").category == "lighting"
+
+
+STILL_URGENT = [
+    # the calm word does not overrule a victim writing or a beating now
+    "他在打我 我躲在厕所里 不是开玩笑",
+    # a person not responding is still a person down
+    "敲了半天门 里面的老人一直没反应 灯还亮着",
+    # a fire now, with an old trace mentioned elsewhere
+    "楼道里在冒烟 越来越浓 3栋",
+    # children handling sharps
+    "垃圾桶边上扔着用过的针头 几个小孩正在那翻着玩",
+    "kids are picking up broken glass and needles behind the bike shed",
+]
+
+
+@pytest.mark.parametrize("text", STILL_URGENT)
+def test_still_urgent(text):
+    r = parse(text)
+    assert r.urgent, (text, r.evidence)
