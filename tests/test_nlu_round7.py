@@ -68,3 +68,52 @@ STILL_URGENT = [
 def test_still_urgent(text):
     r = parse(text)
     assert r.urgent, (text, r.evidence)
+
+
+# Round 6's misses on the unseen sets, by mechanism.
+RECALL = [
+    # a swelling or popping battery
+    "the scooter battery someone left on the landing of the second floor is bulging and hissing",
+    "楼道里充电的电瓶鼓包了 还噼啪响",
+    # broken apparatus with people on it now
+    "健身区那个双杠一头断了 现在还有几个小孩在上面荡",
+    # a gate or barrier moving by itself now
+    "车库的升降杆坏了 一直自己上上下下 刚才差点砸到人",
+    "the car park barrier is moving up and down on its own and people keep walking under it",
+    # fuel dripping, fuel near a cigarette
+    "停车场那辆面包车底下一直在漏油 旁边有人蹲着抽烟",
+    # a tree about to snap or fall over a path in use
+    "一阵大风过后 路边那棵树快断了 歪在人行道上 还有人从底下过",
+    # a pet stranded on the outside of a building, or left without water
+    "楼上的狗跑到空调外机上去了 下不来 在六楼",
+    "the cat next door has been crying for two days, owners away, I don't think it has any water",
+    # a baby with no adult there
+    "对门的宝宝哭了一个下午 家里大人好像都不在",
+    # traffic lights out at a junction, cars and people at cross purposes
+    "十字路口的红绿灯不亮了 车和行人都在抢着过",
+    # a blocked car and a medical appointment
+    "someone's van is blocking my drive and I need to take my mum to chemo in half an hour",
+    # an open cover with children about
+    "路边井盖被水冲开了 旁边就是幼儿园 马上放学",
+]
+
+
+@pytest.mark.parametrize("text", RECALL)
+def test_recall_mechanisms(text):
+    r = parse(text)
+    assert r.urgent, (text, r.evidence)
+
+
+LOOK_ALIKES = [
+    "厨房的抽油烟机一直往下滴油 能不能找人来洗一下",
+    "小区大门坏了 一直开着 关不上",
+    "楼下有只猫趴在树上 好像下不来",
+    "健身器材的单杠有点生锈了 能不能刷一下漆",
+    "The traffic lights at the north gate have been flashing yellow for a week",
+]
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_recall_look_alikes_stay_calm(text):
+    r = parse(text)
+    assert not r.urgent, (text, r.evidence)

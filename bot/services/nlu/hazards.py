@@ -62,7 +62,8 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"\b(?:sparks?|sparking|crackl\w*|live wires?|electrocut\w*|shock(?:ed)?|tingl\w*)\b",
         r"\bwires?\b.{0,12}\b(?:down|in the water|on the ground)\b",
         r"\bwater\b.{0,40}\b(?:socket|fuse|light fitting|electrics|switch|plug|meter|wiring|sockets)\b|\b(?:socket|fuse ?box|light fitting|electrics|wiring)\b.{0,30}\bwater\b",
-        r"\bbattery\b.{0,30}\b(?:puff\w*|swell\w*|swollen|bulg\w*|hot)\b|\bpuffy\b",
+        r"\bbatter(?:y|ies)\b.{0,70}\b(?:puff\w*|swell\w*|swollen|bulg\w*|hot|popping|hissing|smoking)\b|\bpuffy\b|\b(?:swollen|swelling|bulging|puffed.up) (?:e-?bike |scooter |phone |lithium )?batter(?:y|ies)\b",
+        r"(电池|电瓶).{0,20}(鼓包|鼓起|发烫|冒烟|胀|噼啪|啪啪|滋滋)",
     ]),
     # a person down, not moving, not answering, bleeding, short of breath, poisoned, a stroke
     "person_down": ("care", [
@@ -97,7 +98,7 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         _WATER_EDGE + r".{0,15}(没大人|没有大人|没人看|没人管|一个人|自己|沉|没上来|裂|滑|掉|落水|挣扎|跑)|"
         + _VUL + r".{0,12}" + _WATER_EDGE + r".{0,12}(玩|跑|一个人|没大人|边上没|旁边没)",
         _ROAD + r".{0,15}(" + _VUL + r"|站|坐|躺|不动|乱走)|" + _VUL + r".{0,12}" + _ROAD,
-        r"(边上|旁边|身边)(没|没有)(大人|人看|人管)|没有?大人(看|管|在)",
+        r"(边上|旁边|身边)(没|没有)(大人|人看|人管)|没有?大人(看|管|在)|大人.{0,4}(不在|没在|唔喺|都不在|出去了)",
         r"\b(?:alone|unattended|no (?:adult|parent|grown.?up)s?|by (?:himself|herself))\b.{0,40}\b(?:road|street|water|pond|river|lake|pool|window|ledge|roof|balcony)\b",
         r"\b(?:road|street|water|pond|river|lake|pool|window ?sill|ledge|roof|balcony)\b.{0,40}\b(?:alone|unattended|no (?:adult|parent)s?|in sight|by (?:himself|herself))\b",
         _VUL_EN + r"\b.{0,40}\b(?:window ?sill|ledge|thin ice)\b|\bice\b.{0,12}\bcrack",
@@ -124,6 +125,10 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(往下|直往下|一直|不停)掉(渣|灰|块|砖|瓷砖|东西|水泥|石头|下来)|掉(渣|灰)|往下掉",
         r"(瓷砖|砖|墙皮|水泥块|玻璃|外墙|铁皮|广告牌|招牌|空调外机|外机|棚架|脚手架|吊篮|护栏|栏杆|阳台|天花板?|吊顶|灯罩|树枝|大树|树|电线杆|路灯杆|杆子|门头|雨棚|窗框|卷帘门)"
         r".{0,12}(掉下来|砸下来|往下掉|掉了下来|要掉|快掉|随时|要倒|快倒|要塌|快塌|塌了|塌下来|倒了|裂开|脱开|掀起|吊着|悬着|挂着|砸到|砸在|压着|压在|晃|摇)",
+        r"(脱焊|焊点?(断|开|裂)|断了|断开|松动|松了|裂了|裂开|坏了|晃荡|摇晃).{0,30}(小孩|孩子|小朋友|人|大爷|老人|大妈|学生).{0,10}(爬上|在上面|上面|吊在|吊着|在玩|坐在|站在|荡)",
+        r"(闸门|铁闸|卷帘门|电动门|伸缩门|大门|铁门|道闸|升降杆|栏杆机).{0,12}(乱动|自己动|自己(升|降|上下)|上上下下|失控|停不下来?|一直(升|降|动|上下))",
+        r"(树|大树|树枝|树干|电线杆|杆子).{0,12}(快断|要断|断了一半|快折|要折|根都松|根都翘|往.{0,6}(倾|倒|歪))|(斜|歪|倒|横)在.{0,6}(路|马路|主路|人行道|过道)上.{0,16}(有人|人来人往|人走|行人|车)",
+        r"\b(?:gate|barrier|shutter|garage door)\b.{0,30}\b(?:moving (?:by itself|on its own|up and down)|won.?t stop|opening and closing|out of control)\b",
         r"摇摇欲坠|要掉不掉|随时(会|要|可能)?(掉|倒|塌|断|飞|砸)|(裂|缝).{0,6}越来越大|越裂越大|(墙|楼|顶|天花).{0,4}(塌|坍)|坍塌|巨响.{0,12}(震|抖)|(塔吊|吊车|吊臂|吊着).{0,12}(晃|掉|头顶)|警戒线",
         r"\b(?:falling|dropping|coming) (?:off|down|from|away)\b|\b(?:chunks?|bits|pieces|tiles?|bricks?|concrete|glass|debris|plaster|panels?)\b.{0,24}\b(?:fell|falling|dropp\w*|came (?:off|down))\b|\babout to (?:fall|collapse|come down|give way|snap)\b",
         r"\b(?:collaps\w*|caving in|hanging (?:loose|off|over|by)|swinging (?:over|in the wind)|give way|giving way|could come down|leaning (?:over|towards|on)|sagging|crack\w*.{0,20}(?:getting bigger|widening))\b",
@@ -131,6 +136,7 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
     # water pouring into homes, cellars, car parks; burst pipes; sewage coming up
     "flood": ("water", [
         r"(水|污水|粪水|雨水|河水|脏水).{0,10}(漫进|漫到|漫上|漫了|灌进|往里灌|往下灌|灌|涌进|往外涌|冲进|倒灌|流进|流到|进了?(家|屋|客厅|卧室|房间|门)|没过|淹到)|(水|水位).{0,4}(还在|在|一直)涨",
+        r"(化粪池|井盖|窨井|盖子|盖板).{0,8}(冲开|顶开|掀开|掀翻|没了|不见了).{0,40}(小学|学校|幼儿园|放学|上学|孩子|小孩|小朋友|行人|人来人往|有人走)|(粪水|污水).{0,8}(往外冒|冒出来|溢出来|往外涌).{0,30}(小学|学校|幼儿园|放学|上学|孩子|小孩|小朋友)",
         r"(爆|裂)(了|开)?.{0,4}(水管|管子|管道|水喉)|(水管|管子|管道|水喉).{0,3}(爆|裂|断)|爆水喉|水浸",
         r"(家|屋|客厅|卧室|地下室|车库|一楼|电梯井).{0,8}(进水|淹了|被淹|水浸|全是水|都是水)|水.{0,10}(到|过)了?(膝盖|脚踝|腰|车门|小腿)|还在(涨|往里|灌)",
         r"\b(?:flood\w*|burst (?:pipe|main)|pipe (?:has )?burst|ankle.deep|knee.deep|rising water)\b|\b(?:bath|toilet|sink|sewage|drain|river|water)\w*\b.{0,40}\b(?:overflow\w*|backing up|rising)\b.{0,40}\b(?:into|onto|through|down|all over|floor|ceiling|walls?|bedroom|kitchen|living room|flat|home|house)\b",
@@ -138,15 +144,20 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
     ]),
     # fuel spilt, a vehicle moving on its own, an emergency vehicle kept out
     "vehicle": ("safety_hazard", [
-        r"(汽油|柴油|机油|燃油).{0,8}(味|漏|滴|淌|一大摊|一摊|泄漏|流)|漏油",
+        r"(汽油|柴油|机油|燃油).{0,8}(味|漏|滴|淌|一大摊|一摊|泄漏|流)|(?<!油烟机)(?<!抽油烟机)漏油|车.{0,10}(滴|漏|淌|流)油|油.{0,20}(抽烟|烟头|点火|明火|打火)",
+        r"(红绿灯|信号灯|交通灯|红路灯).{0,8}(坏|不亮|灭|失灵|停了|黑了).{0,20}(乱|抢|堵|差点|撞)",
         r"(车|货车|卡车|三轮).{0,10}(溜|滑下|往下挪|自己动|翻了|冲过来|冲向|没拉手刹)|没拉手刹",
         r"(消防车|救护车|120|119|急救车).{0,12}(进不来|进不去|过不去|入不到|开不进|堵)",
         r"\b(?:petrol|diesel|fuel|gasoline)\b.{0,24}\b(?:leak\w*|smell\w*|spill\w*|pool|everywhere|all over|dripping)\b|\bleaking (?:petrol|diesel|fuel)\b",
+        r"\btraffic lights?\b.{0,20}\b(?:out|down|not working|broken)\b.{0,40}\b(?:cars?|people|kids|pedestrians|chaos|nearly)\b",
+        r"\b(?:parked|blocked|blocking)\b.{0,60}\b(?:dialysis|chemo\w*|hospital|ambulance|oxygen)\b|(挡|堵|停).{0,30}(透析|化疗|去医院|送医|急诊)",
         r"\b(?:rolling (?:down|towards|backwards)|runaway|handbrake)\b|\b(?:ambulance|fire engine|fire truck)\b.{0,30}\b(?:can.?t get|blocked|stuck)\b",
     ]),
     # an animal on a person, loose livestock, snakes and swarms near people, an animal trapped
     "animal": ("pets", [
         r"(狗|犬|猫|马蜂|黄蜂|蜂|野猪).{0,12}(?<![没不])(?<!没人被)(?<!没被)(?<!没有被)(咬|扑|追|蛰|叮|围住|冲着)|(咬|扑|蛰)(了|倒|住|伤)?.{0,4}(人|孩子|小孩|老人|学生|阿婆|婆婆|路人)",
+        r"(猫|狗|宠物).{0,20}(空调外机|外机|窗台外|窗外|防盗网外|阳台外|雨棚|楼沿|外墙).{0,12}(下不来|卡住|卡在|困住|出不来|上不去)|(猫|狗).{0,20}(卡在|困在|掉到).{0,6}(空调外机|外机|雨棚|防盗网|楼沿)",
+        r"(狗|猫|宠物).{0,40}(没水|没有水|没吃的|没人喂|饿了好几天)|\b(?:dog|cat|pet|puppy|kitten)\b.{0,100}\b(?:no water|any water|no food|without (?:water|food)|not been fed|hasn.?t been fed)\b",
         r"蛇(?!皮|果)|一群(蜂|蜜蜂|马蜂)|蜂群|(牛|马|羊|猪).{0,6}(跑|窜|上)(到|了)?.{0,4}(马路|公路|国道|路上)",
         r"\b(?:dogs?|snakes?|wasps?|bees?|swarm|hornets?)\b.{0,40}\b(?:bit|biting|bitten|attack\w*|chasing|cornered|stung|sting\w*|lung\w*|swarm\w*|settled)\b|\bsnake\b",
     ]),
@@ -177,7 +188,7 @@ _OVER = re.compile(
 _PAST_STRONG = re.compile(r"上次|上回|那次|那回|那事|那件事|那个事|去年|前年|上个月|上周|上礼拜|上星期|上个礼拜|上个星期|上周末|前几天|当时|有一次|过一次|"
                           r"前几年|前些年|几年前|多年前|早年|留下(?:的|来的)|(?:烧|烫|熏)(?:过|焦)?的?(?:痕迹|印子|黑印)|"
                           r"\b(?:last (?:week|weekend|month|year|time)|(?:weeks|months|years) ago|once)\b", re.ASCII)
-_PAST_WEAK = re.compile(r"昨天|昨晚|前天|之前|以前|曾经|过(?=[,，。 ]|$)|"
+_PAST_WEAK = re.compile(r"昨天|昨晚|前天|之前|以前|曾经|(?<![着去来走跑抢经路通穿越跨不])过(?=[,，。 ]|$)|"
                         r"\b(?:yesterday|last night|earlier|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.ASCII)
 _STILL_NOW = re.compile(r"正在|还在(冒|烧|漏|打|响|冒烟|流|涨)|又(着|烧|冒|漏|打|开始)|现在还(在|有)|\b(?:still (?:burning|smoking|leaking|there|going)|again (?:now|right now))\b", re.ASCII)
 _SUPPOSE = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|会不会|是不是会|(?<![害好很可])(怕|惊)(?!得|死|了|[,，。!！ ]|$)|担心|迟早|真(要|的)?(着|起|出|烧|倒|塌|掉)|怎么办|咋办|"
