@@ -117,3 +117,27 @@ LOOK_ALIKES = [
 def test_recall_look_alikes_stay_calm(text):
     r = parse(text)
     assert not r.urgent, (text, r.evidence)
+
+
+# Words that name danger without any happening: an idiom, a compound noun, a worry about the future, a bite told as
+# treated, an e-bike that crushed a flower bed, a rainwater downpipe.
+IDIOMS_AND_NAMES = [
+    "楼下饭店的音响从中午放到现在 脑袋都要炸了",
+    "救命 楼上装修电钻从早钻到现在",
+    "电梯里贴的那个困人求救电话是空号 能不能换一个",
+    "草坪被电动车轧坏了一大片",
+    "我担心以后楼道里堆的纸箱哪天会着火 能不能先清一下",
+    "楼下的狗把我家孩子腿咬了一口 破皮了 已经去打了疫苗 想找狗主人说说",
+    "5栋的雨水管断了 下雨水直接冲到墙根",
+]
+
+
+@pytest.mark.parametrize("text", IDIOMS_AND_NAMES)
+def test_idioms_and_names_are_no_alarm(text):
+    r = parse(text)
+    assert not r.urgent, (text, r.evidence)
+
+
+def test_a_real_explosion_and_a_real_shock_stay_urgent():
+    assert parse("楼下饭店刚才炸了 一声巨响 玻璃全碎了").urgent
+    assert parse("我家孩子刚才摸插座被电了一下 现在哭个不停").urgent

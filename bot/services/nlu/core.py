@@ -81,7 +81,7 @@ RARELY_URGENT_MASS = 0.7
 _HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
 # A clause that supposes ("要是…", "if …"): even an `always` cue inside it reports nothing, unless it says 'still'/'now'.
-_CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|真(?:要|的)?(?:着火|起火|烧起来|失火|出事|塌)了?|\b(?:if|what if|in case|suppose)\b", re.ASCII)
+_CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|(?:担心|害怕|生怕).{0,24}(?:会|可能|哪天)|(?:以后|将来|迟早).{0,16}会|真(?:要|的)?(?:着火|起火|烧起来|失火|出事|塌)了?|\b(?:if|what if|in case|suppose)\b", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
 _STRONG_HYPOTHETICAL = re.compile(r"(?:听说|据说|新闻).{0,10}(?:隔壁小区|别的小区|其他小区|外地|别处)|(?:隔壁|别的|其他)小区.{0,8}(?:有人|发生|出了)|(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
@@ -202,8 +202,10 @@ def _ordinary_smoke(text: str, start: int, end: int, tax: Taxonomy) -> bool:
 
 
 # 救命 said in exasperation, about a nuisance.
-_EXCLAIMING = re.compile(r"救命.{0,20}(疯了|咚咚|从早.{0,3}到晚|跑来跑去|也太|太多|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|睡不着|头都大|受不了)|"
+_EXCLAIMING = re.compile(r"救命.{0,20}(疯了|咚咚|装修|电钻|打桩|从早.{0,3}到晚|跑来跑去|也太|太多|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|睡不着|头都大|受不了)|"
                          r"(也太|烦死|吵|噪|音乐|广场舞|蚊子|笑死|热死|冷死|头都大|受不了).{0,20}救命")
+# A cue followed by the name of a number, a button or a sign names that thing ("困人求救电话", "火警电话", "emergency number").
+_NAMES_A_SERVICE = re.compile(r"\s?(?:求救|报警|救援)?(?:电话|热线|号码|按钮|按键|标识|标志|牌子|贴纸|指示)|\s(?:numbers?|buttons?|lines?|signs?|contacts?)\b", re.ASCII)
 _ALARM_WORD = re.compile(r"报警|警报|alarm", re.ASCII)
 # Signs in a person's body that turn a chirping alarm back into an alarm ("CO alarm keeps beeping and my head hurts").
 _SYMPTOM = re.compile(r"头(都|好|很|有点)?(晕|痛|疼)|恶心|想吐|head (hurts|aches|is)|headache|dizzy|nause|feel(ing)? sick|vomit", re.ASCII)
@@ -271,6 +273,8 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
                 continue  # "燃气公司来看过说是误报", "已经救出来了", "今天已经盖上了": it is over
             if _SMOKE_WORD.search(word) and _ordinary_smoke(text, m.start(), m.end(), tax):
                 continue  # "烧香，烟味呛得孩子咳嗽": the smoke of a barbecue, a cigarette or incense is no fire
+            if _NAMES_A_SERVICE.match(text, m.end()):
+                continue  # "困人求救电话是空号": the lift's emergency number, not someone trapped
             if word.strip() == "救命" and _EXCLAIMING.search(text):
                 continue  # "救命 这蚊子也太多了吧": a cry of exasperation
             if _ALARM_WORD.search(word) and _routine(text, m.start(), m.end(), tax) and not _SYMPTOM.search(text):

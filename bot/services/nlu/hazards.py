@@ -26,6 +26,8 @@ _VUL_EN = (r"(?:toddler|child|children|kid|kids|baby|boy|girl|son|daughter|grand
 _PLACE_EDGE = r"(?:窗台|窗外|窗户外|窗边|阳台外|阳台边|护栏外|栏杆外|楼顶边|天台边|屋顶|楼顶上|房顶)"
 _WATER_EDGE = r"(?:池塘|水塘|鱼塘|水边|河边|湖边|池边|泳池|游泳池|水库|冰面|冰上|河里|湖里|水里|井边|井口)"
 _ROAD = r"(?:马路中间|路中间|马路上|公路上|国道上|大路上|车道上|车来车往|主干道)"
+# what must stay dry: an e-bike or a battery out in the rain is no hazard by itself
+_ELECTRIC_FIXED = r"(?:电箱|电表箱|电表|配电|电闸|闸箱|插座|插头|电线|电缆|电掣|开关|灯头|灯座|灯具|吊灯|电灯|电器|电脑|浴霸|变压器|充电桩)"
 _ELECTRIC = r"(?:电箱|电表箱|电表|配电|电闸|闸箱|插座|插头|电线|电缆|电掣|开关|灯头|灯座|灯具|吊灯|电灯|电器|电脑|浴霸|变压器|充电桩|电动车|电瓶|电池)"
 
 _CLASSES: dict[str, tuple[str, list[str]]] = {
@@ -57,7 +59,7 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         _ELECTRIC + r".{0,10}(噼啪|噼里啪啦|啪啪|滋滋|嗡嗡|冒烟|发烫|烫手|烧黑|烧焦|焦|冒火|闪)",
         r"(噼啪|噼里啪啦|啪啪|滋滋).{0,8}" + _ELECTRIC,
         r"(电线|电缆|线).{0,6}(断|掉|耷拉|垂|落|泡).{0,10}(水|地上|路上|人)",
-        r"(水|雨|滴).{0,10}" + _ELECTRIC + r"|" + _ELECTRIC + r".{0,8}(进水|泡水|泡了|淹|滴水|水滴|有水|湿了|泡着)",
+        r"(水|雨|滴).{0,10}" + _ELECTRIC_FIXED + r"|" + _ELECTRIC + r".{0,8}(进水|泡水|泡了|淹|滴水|水滴|有水|湿了|泡着)",
         r"(电池|电瓶).{0,6}(鼓包|鼓起|发烫|冒烟|胀)|鼓包.{0,8}(烫|热|冒烟)",
         r"\b(?:sparks?|sparking|crackl\w*|live wires?|electrocut\w*|shock(?:ed)?|tingl\w*)\b",
         r"\bwires?\b.{0,12}\b(?:down|in the water|on the ground)\b",
@@ -137,7 +139,7 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
     "flood": ("water", [
         r"(水|污水|粪水|雨水|河水|脏水).{0,10}(漫进|漫到|漫上|漫了|灌进|往里灌|往下灌|灌|涌进|往外涌|冲进|倒灌|流进|流到|进了?(家|屋|客厅|卧室|房间|门)|没过|淹到)|(水|水位).{0,4}(还在|在|一直)涨",
         r"(化粪池|井盖|窨井|盖子|盖板).{0,8}(冲开|顶开|掀开|掀翻|没了|不见了).{0,40}(小学|学校|幼儿园|放学|上学|孩子|小孩|小朋友|行人|人来人往|有人走)|(粪水|污水).{0,8}(往外冒|冒出来|溢出来|往外涌).{0,30}(小学|学校|幼儿园|放学|上学|孩子|小孩|小朋友)",
-        r"(爆|裂)(了|开)?.{0,4}(水管|管子|管道|水喉)|(水管|管子|管道|水喉).{0,3}(爆|裂|断)|爆水喉|水浸",
+        r"(爆|裂)(了|开)?.{0,4}(?<!雨)(水管|管子|管道|水喉)|(?<!雨)(水管|管子|管道|水喉).{0,3}(爆|裂|断)|爆水喉|水浸",
         r"(家|屋|客厅|卧室|地下室|车库|一楼|电梯井).{0,8}(进水|淹了|被淹|水浸|全是水|都是水)|水.{0,10}(到|过)了?(膝盖|脚踝|腰|车门|小腿)|还在(涨|往里|灌)",
         r"\b(?:flood\w*|burst (?:pipe|main)|pipe (?:has )?burst|ankle.deep|knee.deep|rising water)\b|\b(?:bath|toilet|sink|sewage|drain|river|water)\w*\b.{0,40}\b(?:overflow\w*|backing up|rising)\b.{0,40}\b(?:into|onto|through|down|all over|floor|ceiling|walls?|bedroom|kitchen|living room|flat|home|house)\b",
         r"\bwater\b.{0,10}\b(?:pouring|gushing|coming|rushing|flowing|pour\w*)\b.{0,20}\b(?:in|into|through|under|down)\b",
@@ -181,7 +183,7 @@ _NOW = re.compile(r"正在|还在|仍在|仍然|现在|此刻|刚刚|刚才|刚|
                   r"\b(?:still|now|right now|at the moment|again|just)\b", re.ASCII)
 _OVER = re.compile(
     r"已经?(被)?(扑灭|灭了|灭掉|救出|救下|救(了)?出来|找到|送(到|去)?医|送走|修好|处理(好|了)|没事|关掉|关了|走了|抓|带走|清理|退了|出院|打了疫苗|盖上|搬走)|"
-    r"没事了|(人|都)没事|没大事|没(什么)?大碍|看过了|擦破(点|一点)?皮|皮外伤|自己走回|自己起来|出了院|(就|都)?救出来了|喊回|虚惊|散了|误报|后来(查|发现|才知道|知道|找到|是|在|被|自己)|查过|查了(是|说)|说(没|不)(漏|事|问题)|没(有|什么)?问题|找到了|回来了|(被|让)(主人|家人)?(牵走|领走|接走)|"
+    r"(?:打了|打过|打完)(?:狂犬)?疫苗|破(?:了点|点)?皮了|没事了|(人|都)没事|没大事|没(什么)?大碍|看过了|擦破(点|一点)?皮|皮外伤|自己走回|自己起来|出了院|(就|都)?救出来了|喊回|虚惊|散了|误报|后来(查|发现|才知道|知道|找到|是|在|被|自己)|查过|查了(是|说)|说(没|不)(漏|事|问题)|没(有|什么)?问题|找到了|回来了|(被|让)(主人|家人)?(牵走|领走|接走)|"
     r"警察(来了|来过|已经)|早就|好了(?!多)|收走了|叫回去|叫走了|牵回去|被我(抢|拿|收|拉)|没砸到|没(有)?伤到|没(有)?人受伤|接她去|接他去|"
     r"\b(?:turned out|it.?s fine now|was fine|false alarm|all (?:fine|ok|okay)|was fixed|got fixed|fixed it|put (?:it )?out|they got out|got out fine|found (?:him|her|them)|is back|came back|"
     r"nobody (?:was )?hurt|no one (?:was )?hurt|police (?:came|took|have)|it.?s off now|by the afternoon)\b", re.ASCII)
@@ -200,7 +202,7 @@ _RULES = re.compile(r"能不能(停|放|用|烧|装|加|买|换|检查|查|清|�
                     r"\b(?:is it allowed|are we allowed|allowed to|rules?|what number|who (?:do|should) (?:we|i) call|how do (?:i|we)|is it safe)\b", re.ASCII)
 _BUY = re.compile(r"购买|想买|买个|买了|推荐|补贴|领取|可以领|申请|报名|\b(?:buy|purchase|recommend\w*|subsid\w*|apply)\b", re.ASCII)
 _HEARSAY = re.compile(r"听说|据说|新闻|(隔壁|别的|其他|外)小区|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
-_HABIT = re.compile(r"天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一(下|落)(大)?雨.{0,3}就|每逢|"
+_HABIT = re.compile(r"天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一?(下|落)(大)?雨.{0,3}就|每逢|"
                     r"越来越多|(?<![总])总(?=一个人|自己|在|爱|会|往|把|有人|是|来|去|跑)|(?:晚上|夜里|半夜|平时|有时候?|偶尔|时不时|动不动)(?:还|都|就|也)?会|"
                     r"\b(?:every (?:day|time|night|morning|evening)|always|keeps? parking|for (?:weeks|months|ages)|weeks now|most (?:days|nights|evenings|mornings|weekends)|usually|often|tends? to)\b", re.ASCII)
 _EXASPERATION = re.compile(r"(炸了|救命|要死|疯了).{0,12}(吵|电钻|装修|喇叭|广场舞|蚊子|小孩.{0,4}跑)|(吵|电钻|装修|喇叭|广场舞|蚊子|咚咚).{0,24}(炸了|救命|要死|疯了)|"
