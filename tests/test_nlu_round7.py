@@ -141,3 +141,17 @@ def test_idioms_and_names_are_no_alarm(text):
 def test_a_real_explosion_and_a_real_shock_stay_urgent():
     assert parse("楼下饭店刚才炸了 一声巨响 玻璃全碎了").urgent
     assert parse("我家孩子刚才摸插座被电了一下 现在哭个不停").urgent
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("帮忙给老人送饭 大概俩小时吧", 2.0),
+    ("社区义诊帮忙 大概四个钟头左右", 4.0),
+    ("做咗个半钟义工 帮手派传单", 1.5),
+])
+def test_hedged_once_or_twice_is_the_amount(text, hours):
+    r = parse(text)
+    assert r.intent == "volunteer_claim" and r.hours == pytest.approx(hours), (text, r)
+
+
+def test_hedged_three_times_is_vague():
+    assert parse("今天帮着指挥车辆 大概两个钟头左右吧 给我记一下").hours is None

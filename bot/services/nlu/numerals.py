@@ -173,12 +173,13 @@ _RANGE_BEFORE = _rx(rf"(\d+(\.\d+)?|[一二两三四五六七八九十]+|\b{EN_N
 _RANGE_AFTER = _rx(rf"^\s*(or|to|-)\s*({EN_NUM}|more)\b|^\s*or so\b|^\s*(or thereabouts|give or take)\b")
 _APPROX_BEFORE = _rx(r"(\bover|\bmore than|\bat least|\bfew|\bseveral|不止|超过|好几)\s*(an?\s+)?$")
 # "about an hour and a half", "around 3 hours": an English hedge before hours states no exact amount (minutes are
-# read as said: "about forty minutes"). A Chinese amount hedged twice ("大概两个钟头左右") is vague; once is not.
+# read as said: "about forty minutes"). A Chinese amount hedged three times ("大概两个钟头左右吧") is vague; once or
+# twice ("大概三小时左右", "大概俩小时吧") is the amount residents mean.
 _EN_HEDGE = _rx(r"\b(about|around|roughly|approximately|approx\.?|maybe|perhaps|probably|something like)\s*$")
 _ZH_HEDGE_BEFORE = _rx(r"(大概|大约|约莫|差不多|估计|可能|应该有)\s*$")
 # "一个钟头多一点", "两小时出头": a little over the amount is no exact amount.
 _ZH_MORE_AFTER = _rx(r"^\s*(?:多一?点|多一些|多些|出头|挂零|有余)")
-_ZH_HEDGE_AFTER = _rx(r"^\s*(左右|上下|的样子|吧)")
+_ZH_HEDGE_AFTER = _rx(r"^\s*(左右|上下|的样子)\s*吧")
 _EN_VAGUE = _rx(r"\b(a few|few|several|couple of|a couple of|some)\s+(hours?|hrs?)\b|\b\d+\s*\+\s*(hours?|hrs?|h)\b")
 
 
@@ -308,11 +309,15 @@ def _en_range(m, bare: bool = False) -> float | None:
     return end - start if 0 < end - start <= 12 else None
 
 
+_ONE_DROPPED = _rx(r"(?<![\d零〇一二两俩三仨四五六七八九十几多半每各])个半(?=\s*(?:钟|小时|钟头|鐘|個鐘))")
+
+
 def parse_hours(text: str) -> tuple[float | None, str | None]:
     """Hours of service in a normalised text, and the words that said so; (None, None) if not stated, (None, words)
     if only an approximate amount was said ("一个多小时").
     Amounts said for separate parts add up ("昨天两小时，今天三小时" -> 5); a stated total wins ("一共两小时");
     a rate ("每趟一小时") and a restatement ("下午两点到五点，三个小时", "1.5 hours (90 minutes)") do not add."""
+    text = _ONE_DROPPED.sub(r"一\g<0>", text)  # Cantonese 个半钟 drops the 一 of 一个半钟
     spans = _spans(text)
     if not spans:
         return None, None
