@@ -173,13 +173,16 @@ _RANGE_BEFORE = _rx(rf"(\d+(\.\d+)?|[一二两三四五六七八九十]+|\b{EN_N
 _RANGE_AFTER = _rx(rf"^\s*(or|to|-)\s*({EN_NUM}|more)\b|^\s*or so\b|^\s*(or thereabouts|give or take)\b")
 _APPROX_BEFORE = _rx(r"(\bover|\bmore than|\bat least|\bfew|\bseveral|不止|超过|好几)\s*(an?\s+)?$")
 # "about an hour and a half", "around 3 hours": an English hedge before hours states no exact amount (minutes are
-# read as said: "about forty minutes"). A Chinese amount hedged three times ("大概两个钟头左右吧") is vague; once or
-# twice ("大概三小时左右", "大概俩小时吧") is the amount residents mean.
+# read as said: "about forty minutes"). 大概/大约 is the filler residents put before any amount: with 左右 or 吧 after
+# it ("大概三小时左右", "大概俩小时吧") the amount is meant; with both ("大概两个钟头左右吧") it is vague.
 _EN_HEDGE = _rx(r"\b(about|around|roughly|approximately|approx\.?|maybe|perhaps|probably|something like)\s*$")
 _ZH_HEDGE_BEFORE = _rx(r"(大概|大约|约莫|差不多|估计|可能|应该有)\s*$")
 # "一个钟头多一点", "两小时出头": a little over the amount is no exact amount.
 _ZH_MORE_AFTER = _rx(r"^\s*(?:多一?点|多一些|多些|出头|挂零|有余)")
 _ZH_HEDGE_AFTER = _rx(r"^\s*(左右|上下|的样子)\s*吧")
+# 差不多, 估计 and the like doubt the amount itself: with 左右 or 吧 after it, the amount is vague ("差不多一个半小时左右").
+_ZH_DOUBT_BEFORE = _rx(r"(约莫|差不多|估计|可能|应该有)\s*$")
+_ZH_SOFT_AFTER = _rx(r"^\s*(左右|上下|的样子|吧)")
 _EN_VAGUE = _rx(r"\b(a few|few|several|couple of|a couple of|some)\s+(hours?|hrs?)\b|\b\d+\s*\+\s*(hours?|hrs?|h)\b")
 
 
@@ -224,7 +227,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
                          and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()])), "r")
     for m in _ZH_HOURS.finditer(text):
         if (m.group("n") or m.group("only_half")) and (_approximate(text, m, m.group("n")) or (
-                _ZH_HEDGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_HEDGE_AFTER.search(text[m.end():m.end() + 4]))):
+                _ZH_HEDGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_HEDGE_AFTER.search(text[m.end():m.end() + 4])) or (
+                _ZH_DOUBT_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_SOFT_AFTER.search(text[m.end():m.end() + 4]))):
             vague(m)
         elif m.group("n") or m.group("only_half"):
             n = 0.0 if m.group("only_half") else to_number(m.group("n"))
