@@ -106,12 +106,17 @@ _UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 # Minutes after 点 are never the number of a unit or building that follows ("7点到9点 2单元那片").
 _CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|[一三]刻(?!钟)|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
+# Parts of the day before a clock time, Mandarin and Cantonese (朝早 morning, 下昼 afternoon).
+_AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼"
+_PM_PARTS = "下午|晚上|傍晚|夜晚|夜里|今晚|下昼|晏昼|夜晚黑"
 _RANGE = _rx(
-    r"(?P<dp1>上午|下午|早上|晚上|中午)?\s*" + _CLOCK.format("a")
+    rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a")
     # "从两点干到五点": a verb of up to three characters may sit before 到.
-    + r"\s*(?:[\u4e00-\u9fff]{0,3}?)(?:到|至|-|~|—|–)\s*(?P<dp2>上午|下午|晚上|中午)?\s*" + _CLOCK.format("b")
+    + rf"\s*(?:[\u4e00-\u9fff]{{0,3}}?)(?:到|至|-|~|—|–)\s*(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b")
 )
-_EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–)\s*(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?")
+# "from 9 till noon", "从 8pm 到 10pm": noon closes a range, and a Chinese 到 joins two English clock times.
+_EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–|到|至)\s*"
+                r"(?:(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?|(?P<noon>noon|midday)\b)")
 
 
 def _minutes_value(s: str | None) -> float:
@@ -133,10 +138,11 @@ _ZI_NOT = _rx(r"[写打认识练教签读抄发说讲讲念背刻印改填输删
 _IDIOM_AFTER = _rx(r"^\s*(?:都|也)\s*(?:没|不|未|冇|唔|无)")
 # A count of sessions: "两节课", "三次", "教咗两堂", "2 sessions", "three shifts".
 _CLASSIFIERS = "节次堂趟场轮班回课晚天"
-_COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}])(?!前|后|以前|以后|之前|内|里)")
+_COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}]|上午|下午|晚上|早上|周末|星期|礼拜|周)(?!前|后|以前|以后|之前|内|里)")
 _COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\b(?!\s+(?:ago|before|later|earlier))")
 # A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
-_RATE_BEFORE = _rx(rf"(?:每|各)\s*[个]?\s*[{_CLASSIFIERS}]?\s*(?:课|都|是|大概|约)?\s*$|(?:^|(?<=[\s,，;；。、课]))一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
+_RATE_BEFORE = _rx(rf"(?:每|各)\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上)?\s*(?:课|都|是|大概|约)?\s*$|"
+                   rf"(?:每\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上|周)|各)[\u4e00-\u9fff]{{1,6}}$|(?:^|(?<=[\s,，;；。、课]))一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
                    r"|\b(?:sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\s+of\s*$"
                    r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$")
 _RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time)\b|^\s*(?:一次|一节|一堂|一趟)")
@@ -273,12 +279,15 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
                                      and _IDIOM_AFTER.search(text[sp[1]:sp[1] + 6]))]
 
 
+_PM_PART_SET = frozenset(_PM_PARTS.split("|"))
+
+
 def _zh_range(m) -> float | None:
     a, b = to_number(m.group("a")), to_number(m.group("b"))
     if a is None or b is None:
         return None
-    pm1 = m.group("dp1") in ("下午", "晚上")
-    pm2 = (m.group("dp2") or m.group("dp1")) in ("下午", "晚上")
+    pm1 = m.group("dp1") in _PM_PART_SET
+    pm2 = (m.group("dp2") or m.group("dp1")) in _PM_PART_SET
     start = (a + 12 if pm1 and a < 12 else a) + _minutes_value(m.group("am")) / 60
     end = (b + 12 if pm2 and b < 12 else b) + _minutes_value(m.group("bm")) / 60
     if end <= start and end + 12 > start:
@@ -296,6 +305,10 @@ _BARE_EN_BEFORE = _rx(r"\b(?:aged?|ages|grades?|years?|kids|children|rooms?|floo
 
 def _en_range(m, bare: bool = False) -> float | None:
     # A bare "2-4" is no time range ("room 2-4"): it needs from/between, am/pm, or a clock time ("9 to 11:30").
+    if m.group("noon"):
+        a = int(m.group("a"))
+        start = a + (12 if m.group("ap1") == "pm" and a < 12 else 0) + int(m.group("am") or 0) / 60
+        return 12 - start if 0 < 12 - start <= 12 else None
     if not (bare or m.group("kw") or m.group("ap1") or m.group("ap2") or m.group("am") or m.group("bm")):
         return None
     a, b = int(m.group("a")), int(m.group("b"))
