@@ -28,3 +28,40 @@ HOURS = [
 @pytest.mark.parametrize("text,hours", HOURS)
 def test_hours_sessions_and_ranges(text, hours):
     assert parse_hours(normalise(text))[0] == pytest.approx(hours)
+
+
+# A past service activity of the writer's (or of nobody named) with an amount of time: a claim, points named or not.
+CLAIMS = [
+    ("给小区里的老人讲了一个小时怎么防电信诈骗", 1.0),
+    ("昨天下午两点到三点半在幼儿园门口疏导交通", 1.5),
+    ("清理单元门口的小广告 40分钟", 40 / 60),
+    ("Two evenings of litter picking by the canal, 90 minutes each", 3.0),
+    ("2h", 2.0),
+    ("帮三楼的阿姨搬了一个半钟头的家具", 1.5),
+    ("spent an hour and a half sorting the food bank shelves", 1.5),
+]
+
+
+@pytest.mark.parametrize("text,hours", CLAIMS)
+def test_service_with_duration_is_a_claim(text, hours):
+    r = parse(text)
+    assert r.intent == "volunteer_claim"
+    assert r.hours == pytest.approx(hours, abs=0.01)
+
+
+# How long a problem lasted, somebody waiting, other people doing something for hours, a plan, a question: reports.
+NOT_CLAIMS = [
+    "楼上装修从早上八点一直敲到十二点",
+    "我在社区服务中心排队等了两个小时还没办上",
+    "物业派人疏通了一个小时，下水道还是堵的",
+    "the neighbours were drilling from 7 to 9 last night",
+    "I waited two hours for the plumber and nobody came",
+    "停水三个小时了 什么时候来水",
+    "居住证在哪办 网上弄了半天没弄明白",
+    "明天上午九点到十一点我们打算组织大家打扫楼道，谁能来",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CLAIMS)
+def test_durations_of_problems_stay_reports(text):
+    assert parse(text).intent == "report"

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import hazards
+from . import claims, hazards
 from .model import MODEL_PATH, LinearModel
 from .numerals import parse_hours
 from .places import extract_place, mask_places
@@ -25,6 +25,10 @@ LOW_CONFIDENCE = 0.6
 KEYWORD_WEIGHT = 1.0
 # How much a matching intent cue adds to the model's intent probability. Help cues match whole messages
 # ("你好", "菜单"), so they are trusted more than the others.
+# How much the claim frame (claims.py: a past service activity with an amount of time) adds to a claim.
+CLAIM_FRAME_WEIGHT = 1.0
+# How much an amount of time said of a problem, a wait, others' doings or a plan adds to a report.
+COMPLAINT_DURATION_WEIGHT = 0.3
 INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.1, "volunteer_claim": 0.6}
 
 # The urgency head of the model backs up the rule cues (OR): at or above this probability a report is urgent.
@@ -421,7 +425,16 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         scores["help"] -= INTENT_CUE_WEIGHT["help"] - 0.3
     # A duration next to a named activity is how residents claim points ("陪护老人三个半小时"); a duration that says
     # how long a problem has lasted ("停电了两个小时", "off for 3 hours") claims nothing.
-    if duration is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
+    claim_ev = claims.claim_frame(norm) if intent_cue_free(cue_hits) else None
+    if claim_ev is None and claims.duration_is_complaint(norm):
+        # How long a problem lasted, a wait, others' doings or a plan: the words of service in it claim nothing.
+        scores["volunteer_claim"] -= INTENT_CUE_WEIGHT["volunteer_claim"] if "volunteer_claim" in cue_hits else 0.0
+        cue_hits.pop("volunteer_claim", None)
+        scores["report"] += COMPLAINT_DURATION_WEIGHT
+    elif claim_ev is not None:
+        # A past service activity of the writer's with an amount of time: a claim, points named or not (claims.py).
+        scores["volunteer_claim"] += CLAIM_FRAME_WEIGHT
+    elif duration is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
         pass
     elif hours is not None and hours_ev and _CLOCK_RANGE.search(hours_ev) and intent_cue_free(cue_hits):
         scores["volunteer_claim"] += 0.5  # "晚上八点到十点半 巡楼": a stretch of the clock given is time served

@@ -1,0 +1,133 @@
+"""The claim frame: a message that tells a past service activity the writer did, with a duration or a stretch of the
+clock, is a volunteer claim even when it says nothing of points ("给楼里老人讲了半小时用药常识", "扫雪 半小时",
+"two hours painting the fence", "4h"). The frame: first person or no subject; a helping or service verb or a known
+activity; done (了/过/咗, a past time, or the amount said as a bare tail); an amount of time or a clock range; and none
+of what makes a duration a complaint: how long a problem has lasted or someone waited ("停水两个小时了", "waited two
+hours"), others doing something from 7 to 8 (noise, workers, neighbours), a plan, a suggestion or a question."""
+from __future__ import annotations
+
+import re
+
+from .numerals import _spans
+
+
+def _rx(p: str) -> re.Pattern:
+    return re.compile(p, re.ASCII)
+
+
+# Helping and service verbs, and service activities named as nouns.
+_SERVICE_ZH = _rx(
+    r"帮|协助|陪|照顾|照看|看护|探访|走访|入户|看望|慰问|教|辅导|补课|讲|宣传|普及|劝导|劝|引导|指挥|疏导|维持|"
+    r"值班|值守|站岗|执勤|巡逻|巡查|巡|打扫|清扫|清理|清运|清洁|保洁|扫|铲|擦|捡|拾|疏通|搬|整理|录入|登记|统计|"
+    r"发放|分发|派发|送|配送|修剪|浇|种|除草|拔草|张贴|布置|搭|做饭|理发|剪头发|义诊|量血压|讲解|翻译|读报|念|跑腿|"
+    r"跑|收拾|维修|修|通知|排查|消杀|消毒|分拣|义工|志愿|服务|忙活|忙|干活|干|做|弄|搞|当|幫|做咗|搞咗"
+)
+_SERVICE_EN = _rx(
+    r"\b(?:help(?:ed|ing)?|assist(?:ed|ing)?|clear(?:ed|ing)?|clean(?:ed|ing)?|swept|sweep(?:ing)?|paint(?:ed|ing)|"
+    r"taught|teach(?:ing)?|tutor(?:ed|ing)?|coach(?:ed|ing)|mentor(?:ed|ing)|patrol(?:led|ling|s)?|visit(?:ed|ing)|"
+    r"deliver(?:ed|ing)|sort(?:ed|ing)|hand(?:ed|ing) out|pick(?:ed|ing) up|litter|shovel(?:l?ed|l?ing)|grit(?:ted|ting)|"
+    r"set(?:ting)? up|steward(?:ed|ing)|marshal(?:l?ed|l?ing)|read(?:ing)? to|sat with|cook(?:ed|ing)|serv(?:ed|ing)|"
+    r"organi[sz](?:ed|ing)|fix(?:ed|ing)|repair(?:ed|ing)|plant(?:ed|ing)|weed(?:ed|ing)|mow(?:ed|ing)|watered|"
+    r"collect(?:ed|ing)|distribut(?:ed|ing)|translat(?:ed|ing)|escort(?:ed|ing)|accompan(?:ied|ying)|supervis(?:ed|ing)|"
+    r"volunteer(?:ed|ing)?|snow clearing|spent|did|gave|worked|ran|led|sessions?|shifts?)\b"
+)
+# Done: an aspect marker or a past time; for English a past verb or a gerund of the activity is enough.
+_DONE = _rx(r"了|过|咗|完|刚才|刚刚|今早|今天|昨天|昨晚|前天|上午|下午|早上|晚上|中午|周末|上周|这周|本周|上个?星期|上个?礼拜|"
+            r"\b(?:today|yesterday|this (?:morning|afternoon|evening|week)|last (?:night|week|weekend)|earlier)\b|"
+            r"\b\w+(?:ed|ing)\b|\b(?:swept|taught|ran|led|did|gave|spent|sat|set)\b")
+# Someone other than the writer does the thing: neighbours, workers, staff, children, "有人", he/she/they. Not after
+# a preposition that makes them the people served ("帮邻居", "给工人讲", "陪老人").
+_OTHERS_ZH = _rx(r"有人|别人|人家|他们|她们|他|她|邻居|楼上|楼下|隔壁|对门|物业|保安|保洁员|清洁工|环卫工?|工人|师傅|施工队?|"
+                 r"装修队?|城管|小孩|孩子|熊孩子|商户|店主|老板|司机|外卖员?|快递员?|广场舞|大妈")
+_SERVED_BEFORE = _rx(r"(?:帮|给|替|陪|为|教|和|跟|同|带|向|对|与|探望|看望|慰问|照顾)\s*(?:[\u4e00-\u9fff]{0,6})?$")
+_OTHERS_EN = _rx(r"(?:^|[.,;!?]\s*)(?:he|she|they|someone|somebody|people|the (?:neighbou?rs?|builders?|workers?|contractors?|council|"
+                 r"landlord|cleaners?|staff|kids|children|guy|man|woman|shop|bar|restaurant))\b|"
+                 r"\b(?:neighbou?rs?|builders?|workers?|contractors?)\s+(?:was|were|has|have|had|kept|are|is)\b")
+# How long a problem has lasted, waiting, noise, a complaint, a plan, a suggestion.
+# Said in the clause that holds the amount of time, these make it how long a problem lasted or a wait.
+_PROBLEM_CLAUSE = _rx(r"等|排队|停水|停电|断水|断电|没水|没电|坏|堵|漏|臭|响|叫|\b(?:wait(?:ed|ing)?|queue[ds]?|queuing|"
+                      r"broken|blocked|leak(?:ing|s)?|no (?:water|power|heating)|off|out)\b")
+_CLAUSE = re.compile(r"[,.!?;:，。！？；：\n]+|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff\d])")
+_NOT_CLAIM = _rx(
+    r"吵|闹|噪|扰民|睡不着|影响|还没|还是(?:没|不|堵|漏|坏)|没人|不管|"
+    r"没(?:弄|搞|办|整)(?:明白|懂|好|成|完|清楚)|(?:弄|搞|办)不(?:明白|懂|好|成|完)|不会弄|"
+    r"找不[着到]|不见了|走丢|失联|求(?:大家|各位|你们)?帮|请(?:大家|各位)?帮忙|帮帮忙|"
+    r"投诉|举报|怎么回事|为什么|凭什么|天天|老是|总是|明天|明早|后天|下周|下个?星期|下个?礼拜|下个月|准备|打算|计划|"
+    r"将要|要去|会去|想去|报名|招募|需要|建议|希望|能不能(?!.{0,6}(?:算|记|加|给))|可不可以(?!.{0,6}(?:算|记|加|给))|"
+    r"\b(?:noise|noisy|loud|music|party|drill(?:ing)?|hammer(?:ing)?|bark(?:ing)?|nobody|no one|still (?:no|not)|why|complain\w*|"
+    r"help me|please help|missing|ha(?:s|ve)n?.?t? been|tomorrow|next (?:week|month|weekend|time)|will|going to|plan(?:ning)?|sign.?up|needed|looking for|suggest\w*|"
+    r"could (?:you|we|someone)|can (?:you|we|someone)|been (?:off|out|down|going|running|at it))\b"
+)
+# The vague stretches residents also claim ("跑了一下午", "半天").
+_VAGUE_STRETCH = _rx(r"半天|一上午|一下午|一晚上|一整天|整天|整个(?:上午|下午|晚上)|一个(?:上午|下午|晚上|下昼)|"
+                     r"\ball (?:morning|afternoon|evening|day)\b|\bthe whole (?:morning|afternoon|day|evening)\b")
+# A question that is not about the claim itself ("…能算时长吗" is).
+_QUESTION = _rx(r"[?？]|吗\s*$|呢\s*$|在哪|哪里|哪儿|怎么(?:办|弄|搞|申请|处理|回事|还|没|不|才|样)|如何(?:办|申请|处理)|什么时候|多久|几时|\b(?:how|where|when|what)\b")
+_ASKS_CREDIT = _rx(r"算|记|积分|时长|加分|\b(?:points?|hours?|count|credit|log)\b")
+
+
+def _time_clauses(text: str, spans) -> list[str]:
+    """The clauses that hold an amount of time or a vague stretch."""
+    starts = [sp[0] for sp in spans] + [m.start() for m in _VAGUE_STRETCH.finditer(text)]
+    out, pos = [], 0
+    for piece in _CLAUSE.split(text):
+        at = text.find(piece, pos)
+        if any(at <= s < at + len(piece) for s in starts):
+            out.append(piece)
+        pos = at + len(piece)
+    return out
+
+
+def _problem_time(text: str, spans) -> bool:
+    return any(_PROBLEM_CLAUSE.search(c) for c in _time_clauses(text, spans))
+
+
+def _others_act(text: str) -> bool:
+    for m in _OTHERS_ZH.finditer(text):
+        if not _SERVED_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
+            return True
+    return bool(_OTHERS_EN.search(text))
+
+
+def claim_frame(text: str) -> str | None:
+    """The words of a past service activity with an amount of time in a normalised text, or None."""
+    spans = [sp for sp in _spans(text)]
+    stretch = _VAGUE_STRETCH.search(text)
+    if not spans and not stretch:
+        return None
+    if _NOT_CLAIM.search(text) or _others_act(text) or _problem_time(text, spans):
+        return None
+    if _QUESTION.search(text) and not _ASKS_CREDIT.search(text):
+        return None
+    # What is left with the time masked out: nothing but the amount is a bare claim ("4h").
+    rest = text
+    for s, e, *_ in sorted(spans, reverse=True):
+        rest = rest[:s] + " " * (e - s) + rest[e:]
+    if stretch:
+        rest = rest[:stretch.start()] + " " * (stretch.end() - stretch.start()) + rest[stretch.end():]
+    service = _SERVICE_ZH.search(text) or _SERVICE_EN.search(text)
+    if service is None:
+        # A bare amount ("4h", "1hr", "半小时") is the shortest claim there is.
+        return spans[0][3] if spans and not re.search(r"[\u4e00-\u9fff]|[a-z]{3,}", re.sub(r"\b(?:hrs?|hours?|mins?|minutes?)\b", "", rest)) else None
+    if not _DONE.search(text) and not _BARE_TAIL.search(text):
+        return None
+    return service.group(0)
+
+
+# The amount said as its own tail or head ("雨后疏通排水沟 1h", "扫雪 半小时 …", "two hours painting …").
+_BARE_TAIL = _rx(r"(?:^|[\s,，;；])(?:\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|小时|个?钟头?|分钟|mins?)|[一二两三四五六七八九十半]+个?半?(?:小时|钟头|个钟)|半小时)(?:$|[\s,，;；])")
+
+
+# The writer asks for the time to be credited in so many words.
+_CREDIT_ASKED = _rx(r"申请|积分|时长|工时|记上|记一下|帮我记|算(?:一下|个|进|上)?(?:时长|积分|分)|\b(?:claim|log|credit|points)\b")
+
+
+def duration_is_complaint(text: str) -> bool:
+    """An amount of time said of a problem, a wait, other people's doings or a plan ("排队等了两个小时还没办上",
+    "明天九点到十一点打算组织打扫，谁能来"), with no request for credit: no claim, whatever words of service it holds."""
+    if _CREDIT_ASKED.search(text):
+        return False
+    spans = _spans(text)
+    if not (spans or _VAGUE_STRETCH.search(text)):
+        return False
+    return bool(_NOT_CLAIM.search(text) or _others_act(text) or _problem_time(text, spans))
