@@ -65,3 +65,33 @@ NOT_CLAIMS = [
 @pytest.mark.parametrize("text", NOT_CLAIMS)
 def test_durations_of_problems_stay_reports(text):
     assert parse(text).intent == "report"
+
+
+# Danger present now: water escaping in a home, a vulnerable person with acute symptoms, a structure down across a
+# path in use with more about to fall.
+URGENT_NOW = [
+    "卫生间的软管脱落了，水呲得到处都是，阀门关不上",
+    "water spraying out of the pipe under the sink and I can't find the stopcock",
+    "隔壁独居的爷爷今天说话含含糊糊的，屋里热得像蒸笼",
+    "my elderly neighbour is confused and can't tell me what day it is, her flat is baking hot",
+    "大风把小区门口的广告牌吹倒了，压在人行道上，还有一块在那摇",
+]
+
+
+@pytest.mark.parametrize("text", URGENT_NOW)
+def test_present_danger_is_urgent(text):
+    r = parse(text)
+    assert r.intent == "report" and r.urgent
+
+
+# Over: the person already taken away by ambulance or family, an event closed with thanks.
+OVER = [
+    "楼下摔倒的阿姨已经被救护车接走了，谢谢大家关心",
+    "门口晕倒的大爷已经被家属接回去了",
+    "the man who collapsed at the bus stop was taken away by ambulance, thanks everyone",
+]
+
+
+@pytest.mark.parametrize("text", OVER)
+def test_taken_away_is_over(text):
+    assert not parse(text).urgent

@@ -71,6 +71,7 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
     "person_down": ("care", [
         r"倒在|倒地|摔倒|摔了一跤|跌倒|栽倒|晕倒|晕过去|昏倒|昏迷|不省人事|趴在地|躺在地|躺在(路|马路|楼梯|地)|躺着个|瘫(倒|坐)|靠(着)?墙坐",
         r"(他|她|人|" + _VUL[3:-1] + r").{0,6}(一动不动|不动了)|(叫|喊|拍|敲)[他她人门]?.{0,6}(不动|不醒|不应|没反应|没人应|没人开|不答应|没动静|不识应|不会应)|(他|她|人|老人|孩子|小孩|婆婆|阿婆|大爷|奶奶|爷爷).{0,6}(没反应|没有反应)|唔识应|不识应",
+        r"说话.{0,4}(含糊|含含糊糊|不利索|大舌头|颠三倒四)|意识(不清|模糊)|神志不清|迷迷糊糊.{0,6}(叫|喊|说)|认不出人|胡言乱语|\b(?:confused|disoriented|incoherent|delirious)\b|"
         r"嘴唇(发)?(紫|白|青)|脸色?(发紫|发青|煞白)|说不出话|说话.{0,3}不清|口齿不清|嘴歪|半边.{0,3}(动不了|没力|抬不起|麻)|抬不起来|手.{0,3}(抖|震)个?不停|手一直(抖|震)",
         r"抽搐|口吐白沫|吐白沫|喘不上|喘不过|透不过气|上不来气|呼吸困难|胸口(疼|痛|闷)|流了?(好多|很多|一地|满)?血|头破|磕破|满脸是血|都是血|见红|破水",
         r"起不来|站不起来|站不稳|扶不(动|起)|拉不上来|中毒|喝了农药|吃了药.{0,6}(睡|叫不醒)|误食|中暑|打晃|喊救命|呼救|救命|喊有没有人|有没有人(啊|呀)",
@@ -131,6 +132,9 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(闸门|铁闸|卷帘门|电动门|伸缩门|大门|铁门|道闸|升降杆|栏杆机).{0,12}(乱动|自己动|自己(升|降|上下)|上上下下|失控|停不下来?|一直(升|降|动|上下))",
         r"(树|大树|树枝|树干|电线杆|杆子).{0,12}(快断|要断|断了一半|快折|要折|根都松|根都翘|往.{0,6}(倾|倒|歪))|(斜|歪|倒|横)在.{0,6}(路|马路|主路|人行道|过道)上.{0,16}(有人|人来人往|人走|行人|车)",
         r"\b(?:gate|barrier|shutter|garage door)\b.{0,30}\b(?:moving (?:by itself|on its own|up and down)|won.?t stop|opening and closing|out of control)\b",
+        r"(围挡|挡板|彩钢板|铁皮|板子|广告牌|招牌|护栏|围栏|脚手架|棚子|雨棚|篷|树|树枝|杆子|电线杆)?.{0,8}(刮倒|吹倒|刮翻|吹翻|刮落|吹落|刮飞|吹飞|倒了|倒下).{0,20}(横在|压在|挡在|拦在|倒在|盖在).{0,6}(路|马路|人行道|过道|通道|门口|楼道|出口|小路).{0,30}"
+        r"(还有.{0,4}[块根片个张棵扇].{0,6}(晃|摇|松动|要倒|快倒|要掉|快掉)|有人|行人|人来人往|学生|孩子|小孩|老人|放学|上学|车)|"
+        r"\b(?:blown (?:down|over)|fell|fallen|down)\b.{0,40}\b(?:across|over|onto|blocking) (?:the )?(?:path|pavement|sidewalk|walkway|footpath|road|pedestrian)\w*.{0,60}\b(?:more|others?|rest)\b.{0,30}\b(?:swinging|loose|moving|wobbling|about to)\b|"
         r"摇摇欲坠|要掉不掉|随时(会|要|可能)?(掉|倒|塌|断|飞|砸)|(裂|缝).{0,6}越来越大|越裂越大|(墙|楼|顶|天花).{0,4}(塌|坍)|坍塌|巨响.{0,12}(震|抖)|(塔吊|吊车|吊臂|吊着).{0,12}(晃|掉|头顶)|警戒线",
         r"\b(?:falling|dropping|coming) (?:off|down|from|away)\b|\b(?:chunks?|bits|pieces|tiles?|bricks?|concrete|glass|debris|plaster|panels?)\b.{0,24}\b(?:fell|falling|dropp\w*|came (?:off|down))\b|\babout to (?:fall|collapse|come down|give way|snap)\b",
         r"\b(?:collaps\w*|caving in|hanging (?:loose|off|over|by)|swinging (?:over|in the wind)|give way|giving way|could come down|leaning (?:over|towards|on)|sagging|crack\w*.{0,20}(?:getting bigger|widening))\b",
@@ -139,6 +143,10 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
     "flood": ("water", [
         r"(水|污水|粪水|雨水|河水|脏水).{0,10}(漫进|漫到|漫上|漫了|灌进|往里灌|往下灌|灌|涌进|往外涌|冲进|倒灌|流进|流到|进了?(家|屋|客厅|卧室|房间|门)|没过|淹到)|(水|水位).{0,4}(还在|在|一直)涨",
         r"(化粪池|井盖|窨井|盖子|盖板).{0,8}(冲开|顶开|掀开|掀翻|没了|不见了).{0,40}(小学|学校|幼儿园|放学|上学|孩子|小孩|小朋友|行人|人来人往|有人走)|(粪水|污水).{0,8}(往外冒|冒出来|溢出来|往外涌).{0,30}(小学|学校|幼儿园|放学|上学|孩子|小孩|小朋友)",
+        # water escaping now in a home: a pipe or joint come apart, water spraying everywhere, the main valve not found
+        r"(?<!雨)(水管|管子|管道|水喉|接头|阀门|软管|三通|弯头).{0,4}(崩|爆|脱|断|裂)(开|掉|了|落)|水.{0,3}(喷|呲|飙|涌|冒)(得|出来|了)?.{0,6}(满地|满屋|到处|一地|满墙|满身|都是|天花)|"
+        r"(总阀|总闸|总水阀|水阀|阀门).{0,8}(找不着|找不到|关不上|关不住|拧不动|关不了)|"
+        r"\bwater\b.{0,20}\b(?:spraying|squirting|gushing|shooting|spurting)\b|\b(?:can.?t|cannot) (?:find|turn off|shut off) the (?:main |water |stop)?(?:valve|stopcock|tap)\b|"
         r"(爆|裂)(了|开)?.{0,4}(?<!雨)(水管|管子|管道|水喉)|(?<!雨)(水管|管子|管道|水喉).{0,3}(爆|裂|断)|爆水喉|水浸",
         r"(家|屋|客厅|卧室|地下室|车库|一楼|电梯井).{0,8}(进水|淹了|被淹|水浸|全是水|都是水)|水.{0,10}(到|过)了?(膝盖|脚踝|腰|车门|小腿)|还在(涨|往里|灌)",
         r"\b(?:flood\w*|burst (?:pipe|main)|pipe (?:has )?burst|ankle.deep|knee.deep|rising water)\b|\b(?:bath|toilet|sink|sewage|drain|river|water)\w*\b.{0,40}\b(?:overflow\w*|backing up|rising)\b.{0,40}\b(?:into|onto|through|down|all over|floor|ceiling|walls?|bedroom|kitchen|living room|flat|home|house)\b",
@@ -184,8 +192,9 @@ _NOW = re.compile(r"正在|还在|仍在|仍然|现在|此刻|刚刚|刚才|刚|
 _OVER = re.compile(
     r"已经?(被)?(扑灭|灭了|灭掉|救出|救下|救(了)?出来|找到|送(到|去)?医|送走|修好|处理(好|了)|没事|关掉|关了|走了|抓|带走|清理|退了|出院|打了疫苗|盖上|搬走)|"
     r"(?:打了|打过|打完)(?:狂犬)?疫苗|破(?:了点|点)?皮了|没事了|(人|都)没事|没大事|没(什么)?大碍|看过了|擦破(点|一点)?皮|皮外伤|自己走回|自己起来|出了院|(就|都)?救出来了|喊回|虚惊|散了|误报|后来(查|发现|才知道|知道|找到|是|在|被|自己)|查过|查了(是|说)|说(没|不)(漏|事|问题)|没(有|什么)?问题|找到了|回来了|(被|让)(主人|家人)?(牵走|领走|接走)|"
+    r"(?:被|让)?(?:120|救护车|急救车|医生|家属|家人|儿女|子女)(?:已经)?(?:给)?(?:拉走|接走|送走|带走|抬走|送医|送到医院|送去医院|接回)|已经.{0,20}了.{0,30}(?:谢谢|感谢|多谢)(?:大家|各位)|"
     r"警察(来了|来过|已经)|早就|好了(?!多)|收走了|叫回去|叫走了|牵回去|被我(抢|拿|收|拉)|没砸到|没(有)?伤到|没(有)?人受伤|接她去|接他去|"
-    r"\b(?:turned out|it.?s fine now|was fine|false alarm|all (?:fine|ok|okay)|was fixed|got fixed|fixed it|put (?:it )?out|they got out|got out fine|found (?:him|her|them)|is back|came back|"
+    r"\b(?:taken (?:away |off )?(?:by|in|to) (?:the |an )?(?:ambulance|hospital|paramedics)|(?:ambulance|paramedics) (?:has |have )?(?:already )?(?:took|taken)|turned out|it.?s fine now|was fine|false alarm|all (?:fine|ok|okay)|was fixed|got fixed|fixed it|put (?:it )?out|they got out|got out fine|found (?:him|her|them)|is back|came back|"
     r"nobody (?:was )?hurt|no one (?:was )?hurt|police (?:came|took|have)|it.?s off now|by the afternoon)\b", re.ASCII)
 _PAST_STRONG = re.compile(r"上次|上回|那次|那回|那事|那件事|那个事|去年|前年|上个月|上周|上礼拜|上星期|上个礼拜|上个星期|上周末|前几天|当时|有一次|过一次|"
                           r"前几年|前些年|几年前|多年前|早年|留下(?:的|来的)|(?:烧|烫|熏)(?:过|焦)?的?(?:痕迹|印子|黑印)|"
