@@ -5,6 +5,7 @@ so tests construct Settings(...) directly.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh", "en")
+EMERGENCY_DEFAULT = {"fire": "119", "ambulance": "120", "police": "110"}  # mainland China
 
 
 class SettingsError(Exception):
@@ -42,6 +44,8 @@ class Settings(BaseSettings):
     outbox_batch: int = 50
     send_rate_per_s: float = 25.0  # Telegram allows ~30/s for a bot; keep a margin
     allow_paid_broadcast: bool = False
+    # the public emergency numbers an urgent report reminds the resident to call first (an empty dict: no reminder)
+    emergency_numbers: dict[str, str] = Field(default_factory=lambda: dict(EMERGENCY_DEFAULT))
     max_text_chars: int = 4000  # longer messages are refused politely (a matter told in words: see resident.py)
     templates_dir: Path = ROOT / "templates"
     log_level: str = "INFO"
@@ -62,6 +66,17 @@ class Settings(BaseSettings):
         if v not in LOCALES:
             raise ValueError(f"must be one of {', '.join(LOCALES)}")
         return v
+
+    @field_validator("emergency_numbers")
+    @classmethod
+    def _emergency(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = set(v) - set(EMERGENCY_DEFAULT)
+        if unknown:
+            raise ValueError(f"unknown service {sorted(unknown)[0]!r}; use {', '.join(EMERGENCY_DEFAULT)}")
+        bad = [n for n in v.values() if not re.fullmatch(r"[0-9+\- ]{2,20}", n.strip())]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a phone number")
+        return {k: n.strip() for k, n in v.items()}
 
     @field_validator("database_url")
     @classmethod

@@ -101,7 +101,13 @@ async def draft_card(ctx: Ctx, note: str | None = None) -> Reply:
         "text": d["text"], "category": d["category"], "urgent": d["urgent"], "colour": colour,
         "building": b.code if b else None, "unit": d.get("unit"), "room": d.get("room"),
         "photos": len(d.get("photos") or []), "has_location": d.get("lat") is not None,
-        "evidence": d.get("evidence") or []}, note=note)
+        "evidence": d.get("evidence") or []}, note=note, emergency=_emergency(ctx, d["urgent"]))
+
+
+def _emergency(ctx: Ctx, urgent: bool) -> dict[str, str] | None:
+    """The public emergency numbers, on an urgent draft and its filing: a grid worker may be minutes away, and a
+    fire, a person down or a fight wants 119/120/110 first (configurable: GRIDBOT_EMERGENCY_NUMBERS)."""
+    return ctx.settings.emergency_numbers or None if urgent else None
 
 
 async def _ask_category(ctx: Ctx, unsure: bool = False) -> Reply:
@@ -201,7 +207,7 @@ async def submit(ctx: Ctx):
     case = await cases.file_case(ctx.session, ctx.app, ctx.person, draft, ctx.now)
     ctx.clear_step()
     return reply("cases/filed", [[Button("cases.cancel_case", f"c1:cancel:{case.id}")]],
-                 case=await cases.view(ctx.session, case, ctx.person))
+                 case=await cases.view(ctx.session, case, ctx.person), emergency=_emergency(ctx, case.urgent))
 
 
 def _draft(d: dict) -> cases.Draft:
