@@ -107,8 +107,8 @@ _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 # Minutes after 点 are never the number of a unit or building that follows ("7点到9点 2单元那片").
 _CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|[一三]刻(?!钟)|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
 # Parts of the day before a clock time, Mandarin and Cantonese (朝早 morning, 下昼 afternoon).
-_AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼"
-_PM_PARTS = "下午|晚上|傍晚|夜晚|夜里|今晚|下昼|晏昼|夜晚黑"
+_AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼|早(?=\\s*\\d)"
+_PM_PARTS = "下午|晚上|傍晚|夜晚|夜里|今晚|下昼|晏昼|夜晚黑|晚(?=\\s*\\d)"
 _RANGE = _rx(
     rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a")
     # "从两点干到五点": a verb of up to three characters may sit before 到.
@@ -139,18 +139,39 @@ _IDIOM_AFTER = _rx(r"^\s*(?:都|也)\s*(?:没|不|未|冇|唔|无)")
 # A count of sessions: "两节课", "三次", "教咗两堂", "2 sessions", "three shifts".
 _CLASSIFIERS = "节次堂趟场轮班回课晚天"
 _COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}]|上午|下午|晚上|早上|周末|星期|礼拜|周)(?!前|后|以前|以后|之前|内|里)")
-_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\b(?!\s+(?:ago|before|later|earlier))")
+_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|nights|evenings|mornings|afternoons|walks)\b(?!\s+(?:ago|before|later|earlier))")
 # A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
-_RATE_BEFORE = _rx(rf"(?:每|各)\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上)?\s*(?:课|都|是|大概|约)?\s*$|"
+_RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午)?\s*$|(?:每|各)\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上)?\s*(?:课|都|是|大概|约)?\s*$|"
                    rf"(?:每\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上|周)|各)[\u4e00-\u9fff]{{1,6}}$|(?:^|(?<=[\s,，;；。、课]))一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
                    r"|\b(?:sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\s+of\s*$"
                    r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$")
 _RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time)\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
+# Named days said as a list: "周一三五", "周三周四", "星期二、四", "Mon/Wed/Fri", "Tuesday and Thursday": one session a day.
+_DAY_LIST_ZH = _rx(r"(?:周|星期|礼拜)[一二三四五六日天](?:\s*[、和跟与及,，/]?\s*(?:(?:周|星期|礼拜)[一二三四五六日天]|[一二三四五六日])(?![点号个次小分钟天]))+")
+_EN_DAY = r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?s?\.?"
+_DAY_LIST_EN = _rx(rf"\b{_EN_DAY}(?:\s*(?:/|,|&|\band\b|\+)\s*{_EN_DAY})+(?![a-z])")
+
+
+def _day_list(text: str) -> int | None:
+    """The number of named days in one plain list, if the text has exactly one."""
+    found = []
+    for m in _DAY_LIST_ZH.finditer(text):
+        found.append(len(re.findall(r"[一二三四五六日天]", re.sub(r"(周|星期|礼拜)", "", m.group(0)))))
+    for m in _DAY_LIST_EN.finditer(text):
+        found.append(len(re.findall(_EN_DAY, m.group(0), re.I)))
+    return found[0] if len(found) == 1 and found[0] >= 2 else None
+
+
 def _count(text: str, rate) -> int | None:
-    """The number of sessions a rate is multiplied by, when the text says it once and plainly."""
-    counts = []
+    """The number of sessions a rate is multiplied by, when the text says it once and plainly: a count of sessions
+    ("三次", "两晚", "3 nights"), a list of named days ("周一三五", "周三周四", "Mon/Wed/Fri"), or both agreeing
+    ("周五周六两晚")."""
+    days = _day_list(text)
+    # The listed days' numerals are no count ("周三周四" holds no "三周"); a lone day is left alone ("这周五天都去了").
+    text = _DAY_LIST_ZH.sub(lambda m: "\u25a1" * len(m.group(0)), text)
+    counts = [days] if days else []
     for rx in (_COUNT_ZH, _COUNT_EN):
         for m in rx.finditer(text):
             if m.start() < rate[1] and m.end() > rate[0]:
