@@ -32,3 +32,31 @@ def test_hours_day_lists_times_rate(text, hours):
 def test_single_day_with_amount_is_not_multiplied():
     assert parse_hours(normalise("周三下午帮忙两小时"))[0] == pytest.approx(2.0)
     assert parse_hours(normalise("晚7点到9点巡逻"))[0] == pytest.approx(2.0)
+
+
+# Questions and suggestions that something be done or set up claim no service; a dispute about credit is points; a
+# question after a case (a reply to a worker, "did anyone go…", my suggestion answered or not) is a status query.
+INTENTS = [
+    ("楼下空地可以办个旧书交换角吗，周六下午", "report"),
+    ("独居的王奶奶不会在网上交医保，社区能派人上门帮弄吗", "report"),
+    ("我们楼能不能组织一次义诊？", "report"),
+    ("我上个月的时长是不是记少了，明明去了四次每次两小时", "points"),
+    ("积分好像算错了，周末值班三个小时只给了一小时的分", "points"),
+    ("回复@网格员：收到，那师傅几点能过来？", "status_query"),
+    ("我之前反映的路灯问题有没有人跟进", "status_query"),
+    ("has anyone actually been round to look at the leak I reported on Monday?", "status_query"),
+    ("晚安", "help"),
+    ("午安！", "help"),
+    # Credit asked for in so many words stays a claim.
+    ("整理楼道杂物 四十分钟 能算吗", "volunteer_claim"),
+]
+
+
+@pytest.mark.parametrize("text,intent", INTENTS)
+def test_questions_suggestions_disputes(text, intent):
+    assert parse(text).intent == intent
+
+
+def test_suggestion_about_progress_is_no_status_query():
+    r = parse("希望社区每个月在公告栏贴一次维修进度")
+    assert r.intent == "report"

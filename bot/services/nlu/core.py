@@ -50,6 +50,15 @@ HAZARD_CATEGORY_LEAN = True
 ORDINARY_SMOKE_PENALTY = 1.5
 # A question about a report already made ("我上次报的燃气味处理了吗") is not a new alarm, unless it says the danger
 # is still there.
+# A question: of credit or of a case, asked outright.
+_ASKING = re.compile(r"[?？]|吗|是不是|有没有|\b(?:did|has|have|is|was|why|when|any)\b.*\?")
+# A dispute about credit already given ("分是不是算少了", "少记了两小时", "my points are wrong").
+_DISPUTE = re.compile(r"(?:算|记|给|加|计)(?:少|错|漏)了?|少(?:算|记|给|加|计)了?|对不上|不对|\b(?:wrong|short|missing|too few|not (?:all|enough))\b")
+# A suggestion or a request for something to be set up or done, not a report of something done.
+_SUGGESTING = re.compile(r"^(?:我)?(?:建议|希望|最好|提议|能不能|可不可以|可否)|\b(?:suggest|would be (?:nice|good|great)|could (?:you|we|the))\b")
+_MY_CASE = re.compile(r"我(?:的|那个|提的|报的|反映的|提交的|投诉的)|\bmy (?:case|report|complaint|request|ticket)\b")
+_ASKING_FOR_SERVICE = re.compile(r"(?:可以|能|能不能|可不可以|可否|能否|有没有人|有冇人)[^,，。;；]{0,24}(?:(?:吗|么|嘛|[?？])\s*[?？]*\s*(?:$|[,，。;；])|不\s*[?？]*\s*$)|"
+                                 r"^(?:我)?(?:建议|希望|提议)|\b(?:can|could|would) (?:you|someone|the|we)\b[^.]*\?\s*$")
 _ASKS_ABOUT_REPORT = re.compile(
     r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理|查了|原因|看了吗|来过|整改|修好|弄好|完了吗)|"
     r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\bwhat.?s happening with\b|\breport i (sent|made|filed)\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
@@ -415,6 +424,14 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
             if m:
                 cue_hits[intent] = m.group(0).strip()
                 break
+    if "volunteer_claim" in cue_hits and (("points" in cue_hits and _DISPUTE.search(norm))
+                                          or ("status_query" in cue_hits and _ASKING.search(norm))):
+        # "我的分是不是算少了，上周干了六个小时", "did someone go check on the man I mentioned?": a question about
+        # credit or a case quotes the service; the question is the intent.
+        cue_hits.pop("volunteer_claim")
+    if "status_query" in cue_hits and _SUGGESTING.search(norm) and not _MY_CASE.search(norm):
+        # "建议物业每周公布一次报修进度": a suggestion about progress reports asks after no case of the writer's.
+        cue_hits.pop("status_query")
     hours, hours_ev = parse_hours(norm)
     # An approximate amount ("三个多小时") states no hours, but says as much about a claim as an exact one.
     duration = hours if hours is not None else (1.0 if hours_ev else None)
@@ -434,6 +451,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     elif claim_ev is not None:
         # A past service activity of the writer's with an amount of time: a claim, points named or not (claims.py).
         scores["volunteer_claim"] += CLAIM_FRAME_WEIGHT
+    elif "points" in cue_hits and _DISPUTE.search(norm):
+        pass  # a dispute about points that names the time served claims none
     elif duration is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
         pass
     elif hours is not None and hours_ev and _CLOCK_RANGE.search(hours_ev) and intent_cue_free(cue_hits):
@@ -445,6 +464,11 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     elif activity_ev and re.search(r"了|过|\b(did|helped|joined|attended|spent|visited|cleaned|ran)\b", norm) and \
             re.search(r"我|今天|昨天|前天|上午|下午|周末|上周|\bi\b|\bwe\b|today|yesterday", norm):
         scores["volunteer_claim"] += 0.3  # "我今天去敬老院陪老人了": done, by me, an activity we know
+    if claim_ev is None and "volunteer_claim" not in cue_hits and _ASKING_FOR_SERVICE.search(norm) \
+            and not re.search(r"算|记|积分|时长|\b(?:points?|hours?|credit|count)\b", norm) \
+            and not re.search(r"了|过|咗|\b(?:did|helped|spent|was|were)\b", _ASKING_FOR_SERVICE.sub("", norm)):
+        # "小区可以搞个交换市集吗", "能上门帮老人做认证吗": asking for something to be done or set up claims no service.
+        scores["volunteer_claim"] = min(scores["volunteer_claim"], 0.1)
     total = sum(scores.values()) or 1.0
     intent = max(scores, key=scores.get)
     intent_conf = scores[intent] / total
