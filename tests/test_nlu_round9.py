@@ -60,3 +60,28 @@ def test_questions_suggestions_disputes(text, intent):
 def test_suggestion_about_progress_is_no_status_query():
     r = parse("希望社区每个月在公告栏贴一次维修进度")
     assert r.intent == "report"
+
+
+# A service done for someone with no amount of time is a claim without hours; an amount or clock range said as the
+# message's own tail is time served.
+CLAIMS_NO_HOURS = [
+    "在菜市场门口帮环卫工分拣纸箱",
+    "停电那两天帮楼里老人提水上楼，跑了好几趟",
+    "helped the old lady next door carry her shopping up",
+]
+
+
+@pytest.mark.parametrize("text", CLAIMS_NO_HOURS)
+def test_service_done_without_amount_is_claim(text):
+    r = parse(text)
+    assert r.intent == "volunteer_claim" and r.hours is None
+
+
+@pytest.mark.parametrize("text", ["帮我把楼道的杂物清理一下", "能不能找人帮老人搬一下东西", "快递员帮邻居搬了东西，把墙撞坏了"])
+def test_help_asked_or_done_by_others_is_no_claim(text):
+    assert parse(text).intent != "volunteer_claim"
+
+
+def test_clock_range_as_tail_is_time_served():
+    r = parse("周日教孩子们读绘本 9:30-11:00")
+    assert r.intent == "volunteer_claim" and r.hours == pytest.approx(1.5)

@@ -109,9 +109,48 @@ def claim_frame(text: str) -> str | None:
     if service is None:
         # A bare amount ("4h", "1hr", "半小时") is the shortest claim there is.
         return spans[0][3] if spans and not re.search(r"[\u4e00-\u9fff]|[a-z]{3,}", re.sub(r"\b(?:hrs?|hours?|mins?|minutes?)\b", "", rest)) else None
-    if not _DONE.search(text) and not _BARE_TAIL.search(text):
+    if not _DONE.search(text) and not _BARE_TAIL.search(text) and not _tail_amount(text, spans):
         return None
     return service.group(0)
+
+
+def _tail_amount(text: str, spans) -> bool:
+    """The amount or clock range said as the message's own tail ("带小朋友做手工 10:00-11:30")."""
+    for s, e, *_ in spans:
+        if not text[e:].strip(" ,，.。!！~～") and s > 0 and re.search(r"[\s,，;；]", text[s - 1:s + 1]):
+            return True
+    return False
+
+
+# Help given to someone named, with the work done: 帮 + the people served + a hands-on service verb ("帮快递员整理包裹",
+# "帮老人搬东西上楼", "helped the old lady carry her shopping up").
+_HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff]{0,10}?帮(?:着|忙)?\s*(?:[\u4e00-\u9fff]{1,6}?)"
+                 r"(?:整理|搬|扛|抬|提|拎|拿|送|打扫|清理|收拾|分拣|登记|发放|分发|修|装|挂|贴|扫|铲|推|扶|接送|取|买|跑腿|剪|洗|擦|做饭|买菜|"
+                 r"照看|看孩子|填表|填|录入|排队|指路|疏导)")
+_HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted)\b(?! (?:me|us)\b)")
+# Done: an aspect marker, a count of trips or a past time; or the message opens on where it was done ("在…门口帮…").
+_HELP_DONE = _rx(r"了|过|咗|完|几趟|(?:两|三|几|好几|一)(?:趟|次|回)|那几天|那天|昨天|前天|上周|周末|今天|刚才|"
+                 r"^在[\u4e00-\u9fff\w]{1,12}?(?:门口|楼下|里|旁边|附近|那边|这边|口|站|点|处)\s*帮")
+
+
+def helped_frame(text: str) -> str | None:
+    """A service done for someone with no amount of time ("在小区门口帮快递员整理包裹", "帮老人搬东西上楼，弄了好几趟"):
+    a claim without hours. Not a question, a request, a plan, a complaint, or others doing it."""
+    m = _HELPED_ZH.search(text)
+    en = _HELPED_EN.search(text)
+    if m is None and en is None:
+        return None
+    m = m or en
+    if en is None and not _HELP_DONE.search(text):
+        return None
+    # A problem in the clause of the help makes it a complaint; one said as the time of it ("停电那两天") does not.
+    at = text.find("帮", m.start(), m.end()) if m is not en else m.start()
+    clause = next((c for c in _CLAUSE.split(text[max(at, 0):]) if c), "")
+    if _NOT_CLAIM.search(text) or _others_act(text) or _QUESTION.search(text) or _PROBLEM_CLAUSE.search(clause):
+        return None
+    if re.search(r"请|求|麻烦|谁能|有没有人|能不能|可以|想|要|没人|不帮|不肯|让我|叫我|\b(?:please|need|could|can|would)\b", text):
+        return None
+    return m.group(0).strip()
 
 
 # The amount said as its own tail or head ("雨后疏通排水沟 1h", "扫雪 半小时 …", "two hours painting …").

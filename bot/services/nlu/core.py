@@ -27,6 +27,8 @@ KEYWORD_WEIGHT = 1.0
 # ("你好", "菜单"), so they are trusted more than the others.
 # How much the claim frame (claims.py: a past service activity with an amount of time) adds to a claim.
 CLAIM_FRAME_WEIGHT = 1.0
+# A service done for someone with no amount of time (claims.helped_frame): a claim without hours.
+HELPED_FRAME_WEIGHT = 1.0
 # How much an amount of time said of a problem, a wait, others' doings or a plan adds to a report.
 COMPLAINT_DURATION_WEIGHT = 0.3
 INTENT_CUE_WEIGHT = {"help": 1.5, "status_query": 1.0, "points": 1.1, "volunteer_claim": 0.6}
@@ -451,6 +453,9 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     elif claim_ev is not None:
         # A past service activity of the writer's with an amount of time: a claim, points named or not (claims.py).
         scores["volunteer_claim"] += CLAIM_FRAME_WEIGHT
+    elif intent_cue_free(cue_hits) and duration is None and claims.helped_frame(norm):
+        # "在小区门口帮快递员整理包裹", "帮老人搬东西上楼，弄了好几趟": a service done for someone, no amount said.
+        scores["volunteer_claim"] += HELPED_FRAME_WEIGHT
     elif "points" in cue_hits and _DISPUTE.search(norm):
         pass  # a dispute about points that names the time served claims none
     elif duration is not None and _PROBLEM_LASTING.search(norm) and "volunteer_claim" not in cue_hits:
