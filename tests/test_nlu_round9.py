@@ -85,3 +85,62 @@ def test_help_asked_or_done_by_others_is_no_claim(text):
 def test_clock_range_as_tail_is_time_served():
     r = parse("周日教孩子们读绘本 9:30-11:00")
     assert r.intent == "volunteer_claim" and r.hours == pytest.approx(1.5)
+
+
+# Urgency by mechanism: an emergency vehicle kept from reaching someone; something loose at height moving in the wind
+# above a place people use; a swindle under way (a password or code asked for now); water pouring from above into a
+# home now; a motor-driven door or barrier malfunctioning at people.
+URGENT = [
+    "救护车到了小区门口，被一辆快递三轮挡着进不去楼下",
+    "the fire engine is at the entrance but parked cars are blocking the access road",
+    "15楼那户的空调外机支架松了，风一吹就晃，楼下正对着幼儿园门口",
+    "my mum is on the phone with someone right now asking her for the verification code from her bank, she's still talking to them",
+    "我妈刚接了个电话，对方正在让她报银行卡验证码",
+    "楼上漏水，水从吊顶往下流，跟下雨似的，地板全泡了",
+    "车库的电动门一直反复往下砸，刚才差点夹到一个小孩",
+]
+
+
+@pytest.mark.parametrize("text", URGENT)
+def test_urgent_mechanisms(text):
+    assert parse(text).urgent
+
+
+# Look-alikes: a near miss told as over; a notice asked for; a habit (一…就); a tiled floor broken in a quarrel; a
+# bump or kerb hit by riders; wear judged by its look; a light out; a car blocking a garage with being late the cost;
+# a child not fetched as the reason to ask about a sign-up.
+CALM = [
+    "楼下打除草剂能不能提前通知，我家狗差点舔到",
+    "一开空调我家阳台就积水，跟楼上说了也不管",
+    "楼上搬家把我家门口瓷砖砸裂了，不肯赔",
+    "the kerb by the car park is broken, cyclists keep hitting it",
+    "滑梯扶手生锈了，看着快要断了",
+    "地库的灯全坏了，车开下来根本看不清人",
+    "有辆车挡住我家车库门，电话打不通，我着急去上班",
+    "孩子下课没人接，社区的托管班还能报名吗",
+]
+
+
+@pytest.mark.parametrize("text", CALM)
+def test_not_urgent_look_alikes(text):
+    assert not parse(text).urgent
+
+
+def test_near_miss_with_the_danger_still_going_stays_urgent():
+    assert parse("健身器材的杆子断了一头，刚才差点有人摔下来，现在又有小孩爬上去了").urgent
+
+
+# 老人/小孩 mentioned where the matter is a thing at fault or a thing wanted: the thing's category outranks care; a
+# condition of the person (走丢, 独居, 晕倒) or a person trapped keeps care.
+@pytest.mark.parametrize("text,not_cat", [
+    ("3单元的电梯按钮坏了好几个，老人上下楼很不方便", "care"),
+    ("楼道的窗户插销断了，小孩老爱趴在窗边", "care"),
+    ("希望小区多装几个扶手，老人走路方便点", "care"),
+])
+def test_person_mentioned_thing_outranks_care(text, not_cat):
+    assert parse(text).category != not_cat
+
+
+@pytest.mark.parametrize("text", ["隔壁独居的张奶奶好几天没出门了，敲门也没人应", "my toddler locked himself in the bathroom and the bath is running"])
+def test_person_matter_stays_care(text):
+    assert parse(text).category == "care"

@@ -46,6 +46,14 @@ URGENT_CATEGORY_PENALTY = 2.5
 # How far a danger frame that fired leans the category towards the one it speaks for (in logits): a person down
 # is care, a knife in hand is public order, water in the fuse box is a hazard before it is a leak.
 FRAME_CATEGORY_WEIGHT = 1.5
+# How far care falls where a person is only mentioned and another category's keyword names the matter (in logits).
+CARE_BY_MENTION_PENALTY = 1.0
+# A thing at fault ("栏杆断了", "intercom isn't working"), or a thing wanted: the matter is the thing, not the person.
+_THING_AT_FAULT = re.compile(r"坏|断|松|裂|不亮|不灵|失灵|没锁|锁不上|漏|堵|跳闸|掉|破|翘|晃|生锈|老化|"
+                             r"\b(?:broken|not working|isn.?t working|doesn.?t work|loose|cracked|leak\w*|blocked|dead|out of order|faulty)\b", re.ASCII)
+_WANTING = re.compile(r"希望|建议|提议|要是能|就好了|最好能|\b(?:why not|could (?:the|we)|it would be (?:nice|good|great)|should (?:put|have|add|get))\b", re.ASCII)
+# Care keywords that name a person, not a condition of one.
+_PERSON_ONLY = frozenset({"elderly", "old man", "old woman", "old lady", "old people", "senior", "seniors"})
 # Whether a hazard concept leans the category towards its class's category, as a frame does.
 HAZARD_CATEGORY_LEAN = True
 # How far a calm message about ordinary smoke (a barbecue, cigarettes, incense) leans away from safety_hazard.
@@ -238,6 +246,15 @@ def _nuisance(text: str, tax: Taxonomy) -> bool:
     return bool(v and v.rx.search(text))
 
 
+# What the urgency model alone does not raise the alarm for (the rule stages still can): wear judged by its look
+# ("链子生锈了，看起来快断了"), a light out however dark it leaves a place (the hazard is for lighting to mend), and a
+# blocked car whose cost is being late ("着急上班").
+_WEAR = re.compile(r"生锈|锈(?:了|迹|得|蚀)|老化|磨损|\b(?:rust(?:y|ed|ing)?|worn)\b", re.ASCII)
+_LIGHTS_OUT = re.compile(r"(?:灯|灯光|照明)(?:都|全|也)?(?:坏|不亮|灭|黑|熄)|(?:黑灯瞎火|一片漆黑)|"
+                         r"\b(?:lights?|lamps?|streetlights?|bulbs?)\b.{0,20}\b(?:dead|out|broken|not working|off|gone)\b", re.ASCII)
+_LATE_FOR = re.compile(r"(?:着急|赶着?|急着|要)(?:去)?(?:上班|上学|出门|开会)|\blate for (?:work|school|a meeting)\b", re.ASCII)
+
+
 def _model_vetoed(text: str, tax: Taxonomy) -> bool:
     """The urgency model's view alone does not raise the alarm for a matter told as over, past, small, lasting for
     days, or a request for routine care."""
@@ -247,7 +264,8 @@ def _model_vetoed(text: str, tax: Taxonomy) -> bool:
             if v is not None and v.rx.search(text) and not (name in ("past", "long_ago", "habitual") and _STILL_DANGEROUS.search(text)):
                 return True
     return bool(_PAST_EVENT.search(text) and not _STILL_DANGEROUS.search(text)) or bool(
-        _MINOR.search(text) or _STALE.search(text) or _ROUTINE_CARE.search(text))
+        _MINOR.search(text) or _STALE.search(text) or _ROUTINE_CARE.search(text)) or bool(
+        (_WEAR.search(text) or _LIGHTS_OUT.search(text) or _LATE_FOR.search(text)) and not _STILL_DANGEROUS.search(text))
 
 
 def _rarely_urgent_mass(tax: Taxonomy, probs: dict[str, float]) -> float:
@@ -338,6 +356,17 @@ def _categorise(text: str, tax: Taxonomy, model: LinearModel, encoded,
         if not danger and cid == "safety_hazard" and _ordinary_smoke(text, 0, len(text), tax):
             # The smoke of a barbecue or a cigarette, nobody in danger: a nuisance, not a hazard.
             logits[cid] -= ORDINARY_SMOKE_PENALTY
+    if "care" in logits and "care" not in frame_cats and not [k for k in hits.get("care", ()) if k not in _PERSON_ONLY]:
+        # 老人/小孩 mentioned where the matter is a thing (a lift, a window, a light, wages, a bench wanted): the
+        # matter's own noun outranks the person; care needs a condition of the person (独居, 走丢, 晕倒…) or a frame.
+        if any(hits.get(c) for c in logits if c != "care"):
+            if _THING_AT_FAULT.search(text):
+                logits["care"] -= CARE_BY_MENTION_PENALTY
+            elif _WANTING.search(text) and "suggestion" in logits and logits["suggestion"] + CARE_BY_MENTION_PENALTY >= max(
+                    v for c, v in logits.items() if c not in ("care", "suggestion")):
+                # a thing wanted for the people named ("希望装几张长椅，老人走累了没地方坐"): a suggestion
+                logits["care"] -= CARE_BY_MENTION_PENALTY
+                logits["suggestion"] += CARE_BY_MENTION_PENALTY
     m = max(logits.values())
     ex = {c: math.exp(v - m) for c, v in logits.items()}
     s = sum(ex.values())

@@ -109,10 +109,10 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
     # violence or a weapon, under way
     "violence": ("public_order", [
         r"(拿|拎|举|持|挥|抄|提)(着|起|住|了)?.{0,4}(刀|菜刀|砍刀|水果刀|剪刀|棍|棒|铁棍|铁通|钢管|砖头|酒瓶|斧|锤|针筒|针头|枪)",
-        r"(刀|棍|铁通|钢管|酒瓶|砖).{0,6}(乱挥|追|砍|砸|捅)|打起来|打紧交|打交|在打(架|人)|打人了|按在地上|(踹|揍|踢|掐)(他|她|人|孩子|我|小孩)|(?<![树枝花草])被(人|他|她|几个人|一群人|两个人)?(打|踹|揍|砍|捅|掐)",
+        r"(刀|棍|铁通|钢管|酒瓶|(?<![地瓷墙])砖).{0,6}(乱挥|追|砍|砸|捅)|打起来|打紧交|打交|在打(架|人)|打人了|按在地上|(踹|揍|踢|掐)(他|她|人|孩子|我|小孩)|(?<![树枝花草])被(人|他|她|几个人|一群人|两个人)?(打|踹|揍|砍|捅|掐)",
         r"别打了|追着.{0,6}(打|砍)|砸(车|窗|门|玻璃)|家暴|打我|打她|摔(东西|碎)|东西.{0,3}碎|要杀|杀了你|弄死|同归于尽|泼汽油|泼(了)?油",
         r"\b(?:knife|machete|crowbar|hammer|weapon|gun|iron bar|baseball bat|syringe|needle)\b",
-        r"\b(?:beating|being (?:beaten|attacked|hit|kicked|stabbed|strangled)|punch\w*|kicking|attack\w*|stabb\w*|strangl\w*|hitting (?:her|him|me|them)|threaten\w* to kill)\b",
+        r"\b(?:beating|being (?:beaten|attacked|hit|kicked|stabbed|strangled)|punch\w*|kicking|attack\w*|stabb\w*|strangl\w*|hitting (?:her|him|me)|threaten\w* to kill)\b",
         r"\bsmash(?:ed|ing)?\b.{0,12}\b(?:window|windscreen|door|glass)\b",
     ]),
     # a break-in, a theft or a swindle under way
@@ -120,6 +120,10 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"撬(锁|门|窗)|在撬|翻(窗|墙)进|爬进|钻进.{0,6}(家|屋)|(门锁|门把|门柄|锁).{0,8}(拧|扭|捣鼓|在转|在动)|(拧|扭|捣鼓)(我家|我)?(的)?(门锁|门把|门柄|锁)",
         r"有人在.{0,6}(划车|撬|砸)|(还在|还没走|正在).{0,8}(偷|撬|砸|划车)|鬼鬼祟祟|剪开",
         r"冒充.{0,30}(现在|正在)|往银行(走|去)|正在转账|(排队|在)交钱",
+        # a swindle under way: someone asked right now for a bank card's password, a verification code or a transfer
+        r"(刚|正在|现在|还在|刚刚|这会).{0,16}(要|问|让|叫|骗|套).{0,10}(银行卡|卡|账户|支付宝|微信)?(的)?(密码|验证码|转账|汇款)|"
+        r"(密码|验证码).{0,24}(人还在|还在里面|还没出来|正在|现在)",
+        r"\b(?:asking|asked|demanding|wants?) (?:\w+ ){0,3}(?:for )?(?:(?:his|her|their|my|the) )?(?:bank (?:card )?)?(?:pin|password|verification code|otp|card details)\b.{0,60}\b(?:now|still|right now|inside|on the phone)\b",
         r"\b(?:break(?:ing)? in|broke in|breaking into|trying (?:my|our|the front) door|forcing (?:the|my|a) (?:door|lock|window)|prowl\w*|intruder|burglar\w*)\b",
         r"\bsomeone(?:'s| is)? (?:inside|in) (?:my|the|their|our|his|her) (?:flat|home|house|apartment)\b|\bstrangers? in the (?:house|flat|home)\b",
     ]),
@@ -132,6 +136,11 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(闸门|铁闸|卷帘门|电动门|伸缩门|大门|铁门|道闸|升降杆|栏杆机).{0,12}(乱动|自己动|自己(升|降|上下)|上上下下|失控|停不下来?|一直(升|降|动|上下))",
         r"(树|大树|树枝|树干|电线杆|杆子).{0,12}(快断|要断|断了一半|快折|要折|根都松|根都翘|往.{0,6}(倾|倒|歪))|(斜|歪|倒|横)在.{0,6}(路|马路|主路|人行道|过道)上.{0,16}(有人|人来人往|人走|行人|车)",
         r"\b(?:gate|barrier|shutter|garage door)\b.{0,30}\b(?:moving (?:by itself|on its own|up and down)|won.?t stop|opening and closing|out of control)\b",
+        r"(闸门|铁闸|卷帘门|电动门|伸缩门|车库门|自动门|道闸|升降杆|栏杆机).{0,16}(一直|反复|不停|又|还在|来回).{0,6}(砸|落|往下|降|升|弹|夹|撞|开开关关|开了又关)",
+        r"\b(?:shutter|garage door|roller door|automatic door|gate|barrier)\b.{0,40}\b(?:keeps? (?:slamming|dropping|coming down|closing|crashing)|slamming (?:down|shut) (?:again|repeatedly))\b",
+        r"(松了|松动|脱开|脱落|吊着|悬着|掉了一半|歪了|吹到).{0,20}(风一吹|风吹|被风|风大|刮风)?.{0,6}(晃|摇|摆|荡|哐哐|咣咣|乱动).{0,30}"
+        r"(楼下|下面|底下|下方|下边)(就|正)?(是|有|对着)?.{0,10}(人行道|走道|通道|路|小孩|孩子|小朋友|老人|行人|有人|玩|门口|入口|出口|广场|停车|幼儿园|学校)",
+        r"\b(?:loose|swinging|rattling|flapping|banging|wobbling)\b.{0,40}\b(?:in the wind|wind)\b.{0,60}\b(?:below|underneath|beneath|people walk|path|pavement|playground|entrance)\b",
         r"(围挡|挡板|彩钢板|铁皮|板子|广告牌|招牌|护栏|围栏|脚手架|棚子|雨棚|篷|树|树枝|杆子|电线杆)?.{0,8}(刮倒|吹倒|刮翻|吹翻|刮落|吹落|刮飞|吹飞|倒了|倒下).{0,20}(横在|压在|挡在|拦在|倒在|盖在).{0,6}(路|马路|人行道|过道|通道|门口|楼道|出口|小路).{0,30}"
         r"(还有.{0,4}[块根片个张棵扇].{0,6}(晃|摇|松动|要倒|快倒|要掉|快掉)|有人|行人|人来人往|学生|孩子|小孩|老人|放学|上学|车)|"
         r"\b(?:blown (?:down|over)|fell|fallen|down)\b.{0,40}\b(?:across|over|onto|blocking) (?:the )?(?:path|pavement|sidewalk|walkway|footpath|road|pedestrian)\w*.{0,60}\b(?:more|others?|rest)\b.{0,30}\b(?:swinging|loose|moving|wobbling|about to)\b|"
@@ -151,17 +160,20 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(家|屋|客厅|卧室|地下室|车库|一楼|电梯井).{0,8}(进水|淹了|被淹|水浸|全是水|都是水)|水.{0,10}(到|过)了?(膝盖|脚踝|腰|车门|小腿)|还在(涨|往里|灌)",
         r"\b(?:flood\w*|burst (?:pipe|main)|pipe (?:has )?burst|ankle.deep|knee.deep|rising water)\b|\b(?:bath|toilet|sink|sewage|drain|river|water)\w*\b.{0,40}\b(?:overflow\w*|backing up|rising)\b.{0,40}\b(?:into|onto|through|down|all over|floor|ceiling|walls?|bedroom|kitchen|living room|flat|home|house)\b",
         r"\bwater\b.{0,10}\b(?:pouring|gushing|coming|rushing|flowing|pour\w*)\b.{0,20}\b(?:in|into|through|under|down)\b",
+        r"(滴|漏|流|渗|淌|灌|往下).{0,12}(跟|像|和|如同)(下雨|下大雨|瀑布|水帘|水龙头)(一样|似的|一般)|(地板|木地板|地面|家具|床|沙发).{0,4}(都|全|全都)?(泡|淹)(起来|起了|坏|了)",
+        r"\b(?:like (?:rain|a waterfall|a tap)|pouring (?:through|from) the ceiling)\b",
     ]),
     # fuel spilt, a vehicle moving on its own, an emergency vehicle kept out
     "vehicle": ("safety_hazard", [
         r"(汽油|柴油|机油|燃油).{0,8}(味|漏|滴|淌|一大摊|一摊|泄漏|流)|(?<!油烟机)(?<!抽油烟机)漏油|车.{0,10}(滴|漏|淌|流)油|油.{0,20}(抽烟|烟头|点火|明火|打火)",
         r"(红绿灯|信号灯|交通灯|红路灯).{0,8}(坏|不亮|灭|失灵|停了|黑了).{0,20}(乱|抢|堵|差点|撞)",
         r"(车|货车|卡车|三轮).{0,10}(溜|滑下|往下挪|自己动|翻了|冲过来|冲向|没拉手刹)|没拉手刹",
-        r"(消防车|救护车|120|119|急救车).{0,12}(进不来|进不去|过不去|入不到|开不进|堵)",
+        r"(消防车|救护车|120|119|急救车).{0,12}(进不来|进不去|过不去|入不到|开不进|堵)|(挡|堵)(住|着|了)?.{0,12}(消防车|救护车|急救车)|(消防车|救护车|急救车).{0,20}(被|让).{0,10}(挡|堵)",
         r"\b(?:petrol|diesel|fuel|gasoline)\b.{0,24}\b(?:leak\w*|smell\w*|spill\w*|pool|everywhere|all over|dripping)\b|\bleaking (?:petrol|diesel|fuel)\b",
         r"\btraffic lights?\b.{0,20}\b(?:out|down|not working|broken)\b.{0,40}\b(?:cars?|people|kids|pedestrians|chaos|nearly)\b",
         r"\b(?:parked|blocked|blocking)\b.{0,60}\b(?:dialysis|chemo\w*|hospital|ambulance|oxygen)\b|(挡|堵|停).{0,30}(透析|化疗|去医院|送医|急诊)",
-        r"\b(?:rolling (?:down|towards|backwards)|runaway|handbrake)\b|\b(?:ambulance|fire engine|fire truck)\b.{0,30}\b(?:can.?t get|blocked|stuck)\b",
+        r"\b(?:rolling (?:down|towards|backwards)|runaway|handbrake)\b|\b(?:ambulance|fire engine|fire truck|paramedics)\b.{0,70}\b(?:can.?t get|cannot get|blocked|blocking|stuck|can.?t reach|no way through|in the way)\b|"
+        r"\b(?:blocked|blocking|in the way of)\b.{0,40}\b(?:ambulance|fire engine|fire truck|paramedics)\b",
     ]),
     # an animal on a person, loose livestock, snakes and swarms near people, an animal trapped
     "animal": ("pets", [
@@ -205,13 +217,15 @@ _STILL_NOW = re.compile(r"正在|还在(冒|烧|漏|打|响|冒烟|流|涨)|又(
 _SUPPOSE = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|会不会|是不是会|(?<![害好很可])(怕|惊)(?!得|死|了|[,，。!！ ]|$)|担心|迟早|真(要|的)?(着|起|出|烧|倒|塌|掉)|怎么办|咋办|"
                       r"(会|容易|可能会)(着火|起火|漏电|触电|出事|掉下来|倒|摔|烧)|以防|预防|防止|防走失|隐患|安全吗|危险吗|"
                       r"下次|以后(再)?(遇到|闻到|碰到)|\b(?:next time|what should (?:i|we) do|what if|if|in case|worried|could (?:catch|fall|cause|hurt)|might|before (?:someone|somebody|anyone))\b", re.ASCII)
+_NEAR_MISS = re.compile(r"差点|差一点|险些|\b(?:almost|nearly)\b", re.ASCII)
+_CONTINUING = re.compile(r"一直|还在|正在|不停|反复|仍在|现在|又|\b(?:still|keeps?|again)\b", re.ASCII)
 _DRILL = re.compile(r"演练|演习|测试|试鸣|\b(?:drill|tests?|testing)\b", re.ASCII)
-_RULES = re.compile(r"能不能(停|放|用|烧|装|加|买|换|检查|查|清|刷|修|安排|找人|派人(?!来)|给)|可不可以|允不允许|允许|有规定|规定|"
+_RULES = re.compile(r"能不能(停|放|用|烧|装|加|买|换|检查|查|清|刷|修|安排|找人|派人(?!来)|给|提前|通知)|(提前|事先|预先)通知|可不可以|允不允许|允许|有规定|规定|"
                     r"(该|要)?找谁|(电话|号码)是多少|怎么(办理|申请|处理|弄)|应该先|是不是该|是不是过期|过期了|"
                     r"\b(?:is it allowed|are we allowed|allowed to|rules?|what number|who (?:do|should) (?:we|i) call|how do (?:i|we)|is it safe)\b", re.ASCII)
 _BUY = re.compile(r"购买|想买|买个|买了|推荐|补贴|领取|可以领|申请|报名|\b(?:buy|purchase|recommend\w*|subsid\w*|apply)\b", re.ASCII)
 _HEARSAY = re.compile(r"听说|据说|新闻|(隔壁|别的|其他|外)小区|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
-_HABIT = re.compile(r"天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一?(下|落)(大)?雨.{0,3}就|每逢|"
+_HABIT = re.compile(r"(?<![第统唯])一(?:洗|用|开|冲|放|下|刮|刷|烧|煮|晒|到)[\u4e00-\u9fff]{0,4}.{0,8}就(?!闻|看|发现|听|见|感觉|觉得)|天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一?(下|落)(大)?雨.{0,3}就|每逢|"
                     r"越来越多|(?<![总])总(?=一个人|自己|在|爱|会|往|把|有人|是|来|去|跑)|(?:晚上|夜里|半夜|平时|有时候?|偶尔|时不时|动不动)(?:还|都|就|也)?会|"
                     r"\b(?:every (?:day|time|night|morning|evening)|always|keeps? parking|for (?:weeks|months|ages)|weeks now|most (?:days|nights|evenings|mornings|weekends)|usually|often|tends? to)\b", re.ASCII)
 _EXASPERATION = re.compile(r"(炸了|救命|要死|疯了).{0,12}(吵|电钻|装修|喇叭|广场舞|蚊子|小孩.{0,4}跑)|(吵|电钻|装修|喇叭|广场舞|蚊子|咚咚).{0,24}(炸了|救命|要死|疯了)|"
@@ -254,6 +268,8 @@ _COMPILED = {name: (cat, re.compile("|".join(f"(?:{p})" for p in pats), re.ASCII
 def _not_now(sentence: str, message: str) -> bool:
     """True if the sentence (or, for a drill, a purchase, a rules question or a story told as over, the message)
     says the hazard is not happening now."""
+    if _NEAR_MISS.search(sentence) and not _CONTINUING.search(sentence):
+        return True  # "我家猫差点误食": a near miss told as over; not a door still slamming ("一直往下砸…差点砸到")
     if _OVER.search(sentence) and not _STILL_NOW.search(sentence):
         return True
     if _PAST_STRONG.search(sentence) and not _STILL_NOW.search(sentence):
