@@ -18,6 +18,10 @@ HOURS = [
     ("helped at the pantry Monday, Wednesday and Friday, two hours each", 6.0),
     ("four nights of patrol, 1 hour each", 4.0),
     ("两晚都是晚上7点-9点巡楼", 4.0),
+    # A stretch of named days counts each day in it.
+    ("周一到周五每天早上护学岗半小时", 2.5),
+    ("星期二至四下午陪读，每次两小时", 6.0),
+    ("Mon-Fri school crossing, 1 hour each", 5.0),
     # A lone day is no list: "周五天" is five days, "这周三个上午" is three mornings.
     ("这周五天都去了，每天一小时", 5.0),
     ("这周三个上午去帮忙，每次一小时", 3.0),

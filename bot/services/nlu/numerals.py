@@ -154,9 +154,25 @@ _EN_DAY = r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?s?
 _DAY_LIST_EN = _rx(rf"\b{_EN_DAY}(?:\s*(?:/|,|&|\band\b|\+)\s*{_EN_DAY})+(?![a-z])")
 
 
+# A stretch of named days: "周一到周五", "星期二至四", "Monday to Friday", "Mon-Fri".
+_DAY_SPAN_ZH = _rx(r"(?:周|星期|礼拜)([一二三四五六日天])\s*(?:到|至|-|~|—)\s*(?:周|星期|礼拜)?([一二三四五六日天])")
+_EN_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY_SPAN_EN = _rx(rf"\b({_EN_DAY})\s*(?:to|till|until|through|thru|-|–)\s*({_EN_DAY})(?![a-z])")
+_ZH_DAYS = "一二三四五六日"
+
+
 def _day_list(text: str) -> int | None:
-    """The number of named days in one plain list, if the text has exactly one."""
+    """The number of named days in one plain list or stretch, if the text has exactly one."""
     found = []
+    for m in _DAY_SPAN_ZH.finditer(text):
+        a, b = (_ZH_DAYS.index(g.replace("天", "日")) for g in m.groups())
+        if b > a:
+            found.append(b - a + 1)
+    for m in _DAY_SPAN_EN.finditer(text):
+        a, b = (_EN_DAYS.index(g[:3].lower()) for g in m.groups())
+        if b > a:
+            found.append(b - a + 1)
+    text = _DAY_SPAN_ZH.sub(" ", text)
     for m in _DAY_LIST_ZH.finditer(text):
         found.append(len(re.findall(r"[一二三四五六日天]", re.sub(r"(周|星期|礼拜)", "", m.group(0)))))
     for m in _DAY_LIST_EN.finditer(text):
@@ -170,6 +186,7 @@ def _count(text: str, rate) -> int | None:
     ("周五周六两晚")."""
     days = _day_list(text)
     # The listed days' numerals are no count ("周三周四" holds no "三周"); a lone day is left alone ("这周五天都去了").
+    text = _DAY_SPAN_ZH.sub(lambda m: "\u25a1" * len(m.group(0)), text)
     text = _DAY_LIST_ZH.sub(lambda m: "\u25a1" * len(m.group(0)), text)
     counts = [days] if days else []
     for rx in (_COUNT_ZH, _COUNT_EN):
