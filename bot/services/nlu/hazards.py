@@ -59,6 +59,9 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         _ELECTRIC + r".{0,10}(噼啪|噼里啪啦|啪啪|滋滋|嗡嗡|冒烟|发烫|烫手|烧黑|烧焦|焦|冒火|闪)",
         r"(噼啪|噼里啪啦|啪啪|滋滋).{0,8}" + _ELECTRIC,
         r"(电线|电缆|线).{0,6}(断|掉|耷拉|垂|落|泡).{0,10}(水|地上|路上|人)",
+        # live wires bared where people pass or wait: a knocked pole, a torn box
+        r"(电线|电缆|线头|铜线|线芯).{0,4}(都|全)?(露|裸露|外露|露出)(在)?(外面|外头|出来)?.{0,24}(有人|人来人往|行人|小孩|孩子|小朋友|老人|等车|公交站|路过|人走|玩)",
+        r"\b(?:exposed|bare|live) (?:electrical )?(?:wires?|cables?)\b.{0,60}\b(?:kids?|children|people|pedestrians|queue\w*|waiting)\b",
         r"(水|雨|滴).{0,10}" + _ELECTRIC_FIXED + r"|" + _ELECTRIC + r".{0,8}(进水|泡水|泡了|淹|滴水|水滴|有水|湿了|泡着)",
         r"(电池|电瓶).{0,6}(鼓包|鼓起|发烫|冒烟|胀)|鼓包.{0,8}(烫|热|冒烟)",
         r"\b(?:sparks?|sparking|crackl\w*|live wires?|electrocut\w*|shock(?:ed)?|tingl\w*)\b",
@@ -79,6 +82,15 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"\b(?:someone|somebody|man|woman|person|guy|lady|he|she|kid|child|boy|girl|elderly|mum|mom|dad)\b.{0,30}\blying (?:on|in|at|face)|\b(?:can.?t get up|won.?t (?:wake|respond|answer))\b|\b(?:he|she|someone|somebody|mum|mom|dad|man|woman|grandma|grandpa|granny|neighbou?r|lady|kid|child|boy|girl)\b.{0,20}\b(?:has fallen|fell|had a fall)\b",
         r"\b(?:blue lips|lips.{0,10}blue|bleeding|blood everywhere|seizure|choking|can.?t breathe|struggling to breathe|gasping)\b",
         r"\b(?:(?:shouting|calling|screaming|crying|yelling)(?: out)? for help|help me|overdose\w*|stroke|face drooping|slurring)\b",
+        # the airway and other acute medical signs: choking, turning blue, a fit, chest pain, breath that will not come
+        r"噎(住|着|到|了)|(卡|噎|堵)(住|在|着|到)?了?(喉咙|嗓子|气管)|(喉咙|嗓子|气管).{0,4}(卡|噎|堵)住|憋(得|的)?(发紫|发青|青紫|紫|青)|(脸|嘴|嘴唇|面)(色)?.{0,4}(青紫|紫了|发紫|发青)",
+        r"心口(疼|痛)|胸痛|心绞痛|(胸闷|胸口闷).{0,8}(喘|出汗|冒汗|大汗|说不出|倒|晕)|呼吸(不了|不上来|停了|没了|很急|急促)|没(有)?了?呼吸|不喘气|没心跳|"
+        r"(突然|刚|好像|可能是|像是|应该是)(中风|脑梗|心梗|心肌梗|心脏病|哮喘|癫痫|羊癫疯)|(中风|脑梗|心梗|心脏病|哮喘|癫痫|羊癫疯|过敏).{0,4}(犯了|发作|又犯|休克)|"
+        r"(高烧|发烧|浑身|全身|突然).{0,4}(抽筋|抽风)|(他|她|有人|" + _VUL[3:-1] + r").{0,8}抽风(?!机|扇)|过敏.{0,10}(喘|喉咙肿|嗓子肿|呼吸)|喉咙.{0,3}肿",
+        r"\b(?:chok(?:ing|ed) on|chest pains?|pain in (?:his|her|my|the) chest|clutch\w* (?:his|her|their|my) chest|(?<!give me a )(?<!gave me a )(?<!giving me a )(?<!giving us a )heart attack|cardiac arrest|"
+        r"short of breath|breathless|can.?t (?:catch (?:\w+ )?breath|get (?:\w+ )?breath)|fighting for breath|wheez\w*|convuls\w*|fits?ting on|anaphyla\w*|asthma attack|"
+        r"(?:is|'s|are) fitting\b(?! (?:a|an|the|new|in|out|up))|having (?:a |an )?(?:fit|stroke|seizure|asthma attack|allergic reaction))\b",
+        r"\b(?:face|lips|he|she|kid|baby|child|toddler|boy|girl)\b.{0,20}\b(?:turning|gone|going|turned) (?:blue|purple|grey)\b",
     ]),
     # someone trapped: lifts, rooms, cars, gaps, heights
     "trapped": ("facilities", [
@@ -112,7 +124,7 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(刀|棍|铁通|钢管|酒瓶|(?<![地瓷墙])砖).{0,6}(乱挥|追|砍|砸|捅)|打起来|打紧交|打交|在打(架|人)|打人了|按在地上|(踹|揍|踢|掐)(他|她|人|孩子|我|小孩)|(?<![树枝花草])被(人|他|她|几个人|一群人|两个人)?(打|踹|揍|砍|捅|掐)",
         r"别打了|追着.{0,6}(打|砍)|砸(车|窗|门|玻璃)|家暴|打我|打她|摔(东西|碎)|东西.{0,3}碎|要杀|杀了你|弄死|同归于尽|泼汽油|泼(了)?油",
         r"\b(?:knife|machete|crowbar|hammer|weapon|gun|iron bar|baseball bat|syringe|needle)\b",
-        r"\b(?:beating|being (?:beaten|attacked|hit|kicked|stabbed|strangled)|punch\w*|kicking|attack\w*|stabb\w*|strangl\w*|hitting (?:her|him|me)|threaten\w* to kill)\b",
+        r"\b(?:beating|being (?:beaten|attacked|hit|kicked|stabbed|strangled)|punch\w*|kicking|(?<!heart )(?<!asthma )(?<!panic )attack\w*|stabb\w*|strangl\w*|hitting (?:her|him|me)|threaten\w* to kill)\b",
         r"\bsmash(?:ed|ing)?\b.{0,12}\b(?:window|windscreen|door|glass)\b",
     ]),
     # a break-in, a theft or a swindle under way

@@ -18,6 +18,19 @@ class Head:
     """One classifier (category or intent) over the shared feature vocabulary."""
 
     def __init__(self, spec: dict, n_features: int):
+        # A head may read a subset of the shared vocabulary, in its own row order ("feature_ids": uint32 indices
+        # into the file's feature list): a head carried over from an earlier fit keeps the vocabulary, and so the
+        # length normalisation, it was fitted with.
+        self.rows: dict[int, int] | None = None
+        self.limit: int | None = None
+        if spec.get("n_features"):
+            # the first n features of the shared list only
+            self.limit = n_features = int(spec["n_features"])
+        elif spec.get("feature_ids"):
+            ids = array("I")
+            ids.frombytes(base64.b64decode(spec["feature_ids"]))
+            self.rows = {fi: j for j, fi in enumerate(ids)}
+            n_features = len(ids)
         self.classes: list[str] = spec["classes"]
         self.bias: list[float] = spec["bias"]
         self.temperature: float = spec.get("temperature", 1.0)
@@ -69,9 +82,20 @@ class LinearModel:
         norm = 1.0 / math.sqrt(len(idx)) if idx else 0.0
         return idx, norm, list(feats)
 
+    @staticmethod
+    def _head_index(h: Head, idx: list[int], norm: float) -> tuple[list[int], float]:
+        if h.limit is not None:
+            own = [fi for fi in idx if fi < h.limit]
+            return own, (1.0 / math.sqrt(len(own)) if own else 0.0)
+        if h.rows is None:
+            return idx, norm
+        own = [h.rows[fi] for fi in idx if fi in h.rows]
+        return own, (1.0 / math.sqrt(len(own)) if own else 0.0)
+
     def predict(self, head: str, text: str, encoded=None) -> dict[str, float]:
         h = self.heads[head]
         idx, norm, _ = encoded or self.encode(text)
+        idx, norm = self._head_index(h, idx, norm)
         return dict(zip(h.classes, softmax(h.logits(idx, norm), h.temperature)))
 
     def top_features(self, head: str, cls: str, text: str, encoded=None, n: int = 3) -> list[str]:
@@ -83,7 +107,9 @@ class LinearModel:
         idx, _, _ = encoded or self.encode(text)
         scored = []
         for fi in idx:
-            w = h.row(fi)[c]
+            if (h.rows is not None and fi not in h.rows) or (h.limit is not None and fi >= h.limit):
+                continue
+            w = h.row(fi if h.rows is None else h.rows[fi])[c]
             if w > 0:
                 scored.append((w, inv[fi]))
         scored.sort(reverse=True)

@@ -4,6 +4,15 @@ frames, add the hand-written paraphrases and any extra labelled JSONL files, fit
 and nowhere at run time.
 
     python -m bot.services.nlu.train [--extra residents_choices.jsonl ...] [--no-write-corpus]
+
+Since round 10 the hand-written resident sets tests/data/nlu_blind2..14.jsonl (HAND_SETS, about 4,000 lines, each set
+by a different writer) train the category and intent heads, weighted like residents' choices (three copies; a
+feature still needs two distinct lines to enter the vocabulary). They are therefore training data, no longer evidence
+of how the parser does on unseen phrasings; dev.jsonl, nlu_heldout.jsonl and nlu_fresh_*.jsonl stay measuring sets and
+are refused. `--hand-set FILE` (repeatable) replaces the default list, `--no-hand-sets` leaves them out.
+The urgency head is carried over unchanged from the model being replaced (`--urgent-from`, default the shipped
+model file, last fitted at f42d820) with the vocabulary it was fitted with, because the rule stages were tuned
+against it; `--refit-urgent` fits it anew. The shipped model is `python -m bot.services.nlu.train --no-write-corpus`.
 """
 from __future__ import annotations
 
@@ -33,6 +42,9 @@ ROOT = DEFAULTS.parents[1]
 # Measuring sets: never trained on. A generated line that happens to equal one of them is dropped.
 # Share of the generated emergencies that carry their category into the category head.
 DANGER_CATEGORY_SHARE = 0.35
+# Hand-written resident messages, each set by a different writer: training data for the category and intent heads
+# (since round 10), therefore no longer evidence of how the parser does on unseen phrasings.
+HAND_SETS = [ROOT / "tests" / "data" / f"nlu_blind{i}.jsonl" for i in range(2, 15)]
 MEASURING = [Path("/work/shared/nlu/dev.jsonl"), ROOT / "tests" / "data" / "nlu_heldout.jsonl",
              *sorted((ROOT / "tests" / "data").glob("nlu_fresh_*.jsonl"))]
 
@@ -283,7 +295,9 @@ def fit(rows: list[dict], c_reg: float = 2.0, c_urgent: float | None = None) -> 
 
     docs = [set(features(normalise(r["text"]))) for r in rows]
     df: dict[str, int] = {}
-    for d in docs:
+    for d, r in zip(docs, rows):
+        if r.get("_copy"):
+            continue  # a repeated hand-written line counts once for the vocabulary: a feature needs two lines
         for f in d:
             df[f] = df.get(f, 0) + 1
     vocab = sorted(f for f, n in df.items() if n >= 2)
@@ -305,7 +319,7 @@ def fit(rows: list[dict], c_reg: float = 2.0, c_urgent: float | None = None) -> 
          lambda r: _first_category(r)),
         ("intent", list(range(len(rows))), lambda r: r["intent"]),
         # Urgency: reports only; lines without a label are labelled by the rule cues (the first stage).
-        ("urgent", [i for i, r in enumerate(rows) if r.get("intent") == "report"],
+        ("urgent", [i for i, r in enumerate(rows) if r.get("intent") == "report" and not r.get("_no_urgent")],
          lambda r: "yes" if r.get("urgent") else "no"),
     ):
         X = matrix(sel)
@@ -343,6 +357,37 @@ def _label_urgency(rows: list[dict]) -> None:
             r["urgent"] = detect_urgency(norm, tax)[0] or bool(tax.danger and tax.danger.detect(norm))
 
 
+def _head_features(model: dict, head: str) -> list[str]:
+    """The vocabulary a head of a model file was fitted with, in its row order."""
+    spec = model["heads"][head]
+    if not spec.get("feature_ids"):
+        return list(model["features"])
+    ids = array("I")
+    ids.frombytes(base64.b64decode(spec["feature_ids"]))
+    return [model["features"][i] for i in ids]
+
+
+def carry_head(model: dict, old: dict, head: str) -> dict:
+    """Put `old`'s head into `model` unchanged: its features that the new vocabulary lacks are appended to the shared
+    list (the new heads read only the first part, as before), and the head reads its own subset in its own order."""
+    feats = _head_features(old, head)
+    shared = list(model["features"])
+    n_new = len(shared)
+    index = {f: i for i, f in enumerate(shared)}
+    for f in feats:
+        if f not in index:
+            index[f] = len(shared)
+            shared.append(f)
+    heads = {}
+    for name, spec in model["heads"].items():
+        if name != head:
+            heads[name] = spec if n_new == len(shared) else {**spec, "n_features": n_new}
+    spec = {k: v for k, v in old["heads"][head].items() if k != "feature_ids"}
+    spec["feature_ids"] = base64.b64encode(array("I", [index[f] for f in feats]).tobytes()).decode("ascii")
+    heads[head] = spec
+    return {**model, "features": shared, "heads": heads}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot.services.nlu.train", description=__doc__.splitlines()[0])
     ap.add_argument("--extra", action="append", default=[], help="more labelled JSONL (same format as dev.jsonl)")
@@ -350,8 +395,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--C", type=float, default=2.0, help="inverse regularisation strength")
     ap.add_argument("--C-urgent", type=float, default=None, help="the same for the urgency head (default: --C)")
     ap.add_argument("--no-write-corpus", action="store_true")
+    ap.add_argument("--hand-set", action="append", default=None,
+                    help="a hand-written labelled set for the category and intent heads (default: HAND_SETS)")
+    ap.add_argument("--no-hand-sets", action="store_true", help="train without the hand-written sets")
+    ap.add_argument("--urgent-from", default=str(MODEL),
+                    help="carry the urgency head over unchanged from this model file (default: the shipped model)")
+    ap.add_argument("--refit-urgent", action="store_true", help="fit the urgency head anew instead")
     args = ap.parse_args(argv)
-    for extra in args.extra:
+    for extra in [*args.extra, *(args.hand_set or [])]:
         # The measuring sets must stay unseen, or their scores stop meaning anything.
         if "dev.jsonl" in Path(extra).name or "heldout" in Path(extra).name or "nlu_fresh" in Path(extra).name:
             print(f"refusing to train on a measuring set: {extra}", file=sys.stderr)
@@ -370,8 +421,17 @@ def main(argv: list[str] | None = None) -> int:
     for extra in args.extra:
         # Residents' own choices (same format as dev.jsonl) count like hand-written phrasings.
         rows += [r for r in read_jsonl(Path(extra)) if r.get("text") and r.get("intent")] * 3
+    for path in ([] if args.no_hand_sets else args.hand_set or [str(p) for p in HAND_SETS]):
+        # Hand-written resident messages (tests/data/nlu_blind*.jsonl): weighted like residents' choices, for the
+        # category and intent heads only; urgency stays with the rules, the hazard concepts and the generated frames.
+        hand_rows = [{**r, "_no_urgent": True} for r in read_jsonl(Path(path)) if r.get("text") and r.get("intent")]
+        rows += hand_rows + [{**r, "_copy": True} for r in hand_rows] * 2
     _label_urgency(rows)
     model = fit(rows, args.C, args.C_urgent)
+    if not args.refit_urgent and Path(args.urgent_from).exists():
+        with gzip.open(args.urgent_from, "rt", encoding="utf-8") as fh:
+            model = carry_head(model, json.load(fh), "urgent")
+        print(f"urgent head carried over from {args.urgent_from}", file=sys.stderr)
     with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as fh:
         json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
     print(f"wrote {args.out} ({Path(args.out).stat().st_size // 1024} KiB, {len(model['features'])} features, "
