@@ -19,7 +19,7 @@ def _rows_in_main_file(path: Path) -> int:
     conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
     try:
         return conn.execute("SELECT count(*) FROM community").fetchone()[0]
-    except sqlite3.OperationalError:  # not even the schema has been copied yet
+    except sqlite3.DatabaseError:  # not even the schema copied yet, or read mid-checkpoint ("immutable" takes no lock)
         return -1
     finally:
         conn.close()
