@@ -5,6 +5,8 @@ Free text goes to the parser; a report becomes a draft the resident confirms; /m
 """
 from __future__ import annotations
 
+import re
+
 from bot.core import Button, Reply
 from bot.dispatch import Ctx, Router, reply
 from bot.services import cases, people
@@ -16,6 +18,10 @@ from models import Case, LabelledExample
 
 router = Router()
 MAX_PHOTOS = 5
+# A message that is only a case number ("#12", "＃12？", "case 12", "案件12") asks to see that case; a question that names
+# one ("#12 修了没") asks about that case and no other.
+_CASE_ONLY = re.compile(r"^\s*(?:[#＃]|(?:case|案件|工单|单号)\s*[#＃]?)\s*(\d{1,9})\s*[?？。.!！]?\s*$", re.IGNORECASE)
+_CASE_REF = re.compile(r"[#＃]\s?(\d{1,9})(?!\d)")
 
 
 def _stale() -> Reply:
@@ -42,6 +48,8 @@ async def free_text(ctx: Ctx):
     text = ctx.incoming.text.strip()
     if refusal := _too_long(text):
         return refusal
+    if (m := _CASE_ONLY.match(text)) and ctx.person is not None:
+        return await _show(ctx, int(m.group(1)))
     parsed = parse(text, now=ctx.now.astimezone(ctx.settings.tz), locale=ctx.locale, taxonomy=ctx.app.taxonomy)
     if parsed.intent == "help":
         from handlers.onboarding import help_
@@ -284,6 +292,8 @@ async def location_without_draft(ctx: Ctx):
 
 
 async def status_answer(ctx: Ctx, text: str) -> Reply:
+    if m := _CASE_REF.search(text):
+        return await _show(ctx, int(m.group(1)))
     mine = await cases.my_cases(ctx.session, ctx.person)
     if not mine:
         return reply("cases/no_cases")

@@ -110,6 +110,27 @@ async def test_resident_cannot_read_someone_elses_case_by_number(chat):
     assert "楼道灯坏了" in out
 
 
+
+async def test_a_typed_case_number_shows_that_case_to_those_who_may_see_it(chat, app):
+    wang, amy, wu, ma = chat("wang"), chat("amy", lang="en"), chat("wu"), chat("ma")
+    case_id = await _file(wang, "6号楼1单元楼道灯坏了")
+    out = await wang.say(f"#{case_id}")  # the number alone, as people type it in a chat
+    assert f"#{case_id}" in out and "楼道灯坏了" in out and "已派单" in out
+    out = await wang.say(f"＃{case_id}？")  # full-width, with a question mark
+    assert "楼道灯坏了" in out
+    out = await wang.say(f"我报的#{case_id}修了没")  # a question naming the case answers about that case
+    assert "楼道灯坏了" in out and "已派单" in out
+    out = await amy.say(f"#{case_id}")  # someone else's case: the same answer as no such case
+    assert "found no case" in out and "楼道灯" not in out
+    out = await amy.say(f"is #{case_id} fixed yet?")
+    assert "楼道灯" not in out
+    out = await wu.say(f"#{case_id}")  # the assignee gets the worker's card with its buttons
+    assert "楼道灯坏了" in out and "受理" in out
+    out = await ma.say(f"#{case_id}")  # a worker of another grid does not
+    assert "没有找到" in out and "楼道灯" not in out
+    async with app.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(Case)) == 1  # no number was filed as a new matter
+
 async def test_double_press_and_illegal_transition(chat):
     wang, wu = chat("wang"), chat("wu")
     case_id = await _file(wang, "6号楼1单元楼道灯坏了")

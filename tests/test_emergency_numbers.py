@@ -14,6 +14,7 @@ async def test_an_urgent_draft_and_its_filing_name_119_120_110(chat):
     wang = chat("wang")
     out = await wang.say("6号楼1单元楼道里在冒烟 越来越浓")
     assert "紧急" in out and "119（火警）" in out and "120（急救）" in out and "110（报警）" in out, out
+    assert "不要等我们回复。\n" in out, out  # the reminder stands on its own line, not run into the next sentence
     out = await wang.press("提交")
     assert "已提交 #" in out and "119" in out, out
 
