@@ -105,7 +105,12 @@ _EN_HOURS = _rx(
 _UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 # Minutes after 点 are never the number of a unit or building that follows ("7点到9点 2单元那片").
-_CLOCK = r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|[一三]刻(?!钟)|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分))?\s*分?)"
+# Minutes written in Chinese numerals straight after 点, with no 分 ("十一点四十五", "八点十五", "九点零五"): the forms of
+# tens (十五, 三十, 四十五) or 零 and a digit; never the number of what follows ("十点十五号楼", "八点二十个人").
+CN_CLOCK_MINUTES = (r"(?:[一二三四五]?十[一二三四五六七八九]?|零[一二三四五六七八九])"
+                    r"(?![\d一二三四五六七八九十点]|\s*(?:个|人|号|栋|楼|层|室|单元|幢|座|门|户|位|名|岁|次|天|块|元|米|斤|份|家|分钟|小时|钟头|年|月|度))")
+_CLOCK = (r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|[一三]刻(?!钟)|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分)|"
+          + CN_CLOCK_MINUTES.replace("{", "{{").replace("}", "}}") + r")?\s*分?)")
 # Parts of the day before a clock time, Mandarin and Cantonese (朝早 morning, 下昼 afternoon).
 _AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼|早(?=\\s*\\d)"
 _PM_PARTS = "下午|晚上|傍晚|夜晚|夜里|今晚|下昼|晏昼|夜晚黑|晚(?=\\s*\\d)"
@@ -145,11 +150,23 @@ _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午
                    rf"(?:每\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上|周)|各)[\u4e00-\u9fff]{{1,6}}$|(?:^|(?<=[\s,，;；。、课]))一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
                    r"|\b(?:sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\s+of\s*$"
                    r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$")
+# 各 earlier in the amount's own clause: "周六周日两天各在学校门口站了一个半小时", "礼拜三同礼拜五各去长者中心陪老人打麻将两个钟".
+# Not 各位, 各种, 各家各户 and the like, where 各 is no "each of the sessions".
+_EACH_IN_CLAUSE = _rx(r"各(?![位种类样地家户楼栋单元部门方级大项自个处条界])[^,，;；。!?！？\n]{0,24}$")
 _RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time)\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
 # Named days said as a list: "周一三五", "周三周四", "星期二、四", "Mon/Wed/Fri", "Tuesday and Thursday": one session a day.
-_DAY_LIST_ZH = _rx(r"(?:周|星期|礼拜)[一二三四五六日天](?:\s*[、和跟与及,，/]?\s*(?:(?:周|星期|礼拜)[一二三四五六日天]|[一二三四五六日])(?![点号个次小分钟天]))+")
+# "周三和上周五", "礼拜三同礼拜五", "星期二、四": the later days may repeat the week's word (上/这/本) and be joined by
+# 和, 跟, 同 (Cantonese), 与, 及, 以及, 还有 or a mark.
+_ZH_JOIN = r"(?:[、和跟与及同,，/]|以及|还有)"
+_DAY_LIST_ZH = _rx(rf"(?:周|星期|礼拜)[一二三四五六日天](?:\s*{_ZH_JOIN}?\s*(?:(?:上个?|这个?|本)?(?:周|星期|礼拜)[一二三四五六日天]|[一二三四五六日])(?![点号个次小分钟天]))+")
+# Named days said relative to today, as a list: "昨天和前天", "今天跟昨天", "前天、昨天、今天"; and dates: "5号和7号",
+# "十二号同十五号" (not buildings: "3号和5号楼"). English: "yesterday and today", "yesterday and the day before".
+_REL_DAY = r"(?:大前天|前天|昨天|昨日|昨儿|今天|今日|今儿)"
+_REL_LIST_ZH = _rx(rf"{_REL_DAY}(?:\s*{_ZH_JOIN}\s*{_REL_DAY})+")
+_DATE_LIST_ZH = _rx(rf"(?<![\d一二三四五六七八九十])(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[号日](?:\s*{_ZH_JOIN}\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[号日])+(?!\s*(?:楼|院|栋|单元|室|门|座|幢|房))")
+_REL_LIST_EN = _rx(r"\b(?:yesterday|today|the day before)(?:\s*(?:,|&|\band\b)\s*(?:yesterday|today|the day before))+\b")
 _EN_DAY = r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?s?\.?"
 _DAY_LIST_EN = _rx(rf"\b{_EN_DAY}(?:\s*(?:/|,|&|\band\b|\+)\s*{_EN_DAY})+(?![a-z])")
 
@@ -175,6 +192,12 @@ def _day_list(text: str) -> int | None:
     text = _DAY_SPAN_ZH.sub(" ", text)
     for m in _DAY_LIST_ZH.finditer(text):
         found.append(len(re.findall(r"[一二三四五六日天]", re.sub(r"(周|星期|礼拜)", "", m.group(0)))))
+    for m in _REL_LIST_ZH.finditer(text):
+        found.append(len(re.findall(_REL_DAY, m.group(0))))
+    for m in _DATE_LIST_ZH.finditer(text):
+        found.append(len(re.findall(r"[号日]", m.group(0))))
+    for m in _REL_LIST_EN.finditer(text):
+        found.append(len(re.findall(r"yesterday|today|the day before", m.group(0))))
     for m in _DAY_LIST_EN.finditer(text):
         found.append(len(re.findall(_EN_DAY, m.group(0), re.I)))
     return found[0] if len(found) == 1 and found[0] >= 2 else None
@@ -187,7 +210,8 @@ def _count(text: str, rate) -> int | None:
     days = _day_list(text)
     # The listed days' numerals are no count ("周三周四" holds no "三周"); a lone day is left alone ("这周五天都去了").
     text = _DAY_SPAN_ZH.sub(lambda m: "\u25a1" * len(m.group(0)), text)
-    text = _DAY_LIST_ZH.sub(lambda m: "\u25a1" * len(m.group(0)), text)
+    for rx in (_DAY_LIST_ZH, _REL_LIST_ZH, _DATE_LIST_ZH):
+        text = rx.sub(lambda m: "\u25a1" * len(m.group(0)), text)
     counts = [days] if days else []
     for rx in (_COUNT_ZH, _COUNT_EN):
         for m in rx.finditer(text):
@@ -384,11 +408,12 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
             return v, words
     # "三次 每次一小时", "两节课 一节45分钟", "2 sessions of 90 minutes": a rate times a count said once.
     rates = [sp for sp in spans if sp[2] is not None and (_RATE_BEFORE.search(text[max(0, sp[0] - 12):sp[0]])
+                                                          or _EACH_IN_CLAUSE.search(text[max(0, sp[0] - 26):sp[0]])
                                                           or _RATE_AFTER.search(text[sp[1]:sp[1] + 14]))]
     if len(rates) == 1 and len(spans) == 1:
         n = _count(text, rates[0])
         if n is not None and 0 < n * rates[0][2] <= 24:
-            return round(n * rates[0][2], 4), rates[0][3]
+            return round(round(n * rates[0][2] * 60) / 60, 4), rates[0][3]  # whole minutes: 3 x 40 min is 2 h
     parts = [sp for sp in spans if not _EACH.search(text[max(0, sp[0] - 8):sp[0]])] or spans
     # A duration said next to a clock range restates it: the duration is the amount.
     if any(k == "d" for *_, k in parts) and any(k == "r" for *_, k in parts):

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .numerals import to_number
+from .numerals import CN_CLOCK_MINUTES, to_number
 
 
 def _rx(pattern: str) -> re.Pattern:
@@ -30,7 +30,7 @@ _REL_DAY_ZH = [("大前天", -3), ("前天", -2), ("昨天", -1), ("昨日", -1)
 _WEEK_ZH = _rx(r"(上上|上个?|这个?|本|下个?|下下)?\s*(?:周|星期|礼拜)([一二三四五六日天末1-7])")
 _DAYS_AGO_ZH = _rx(r"([0-9]+|[一二两三四五六七八九十]+)\s*天(?:以)?前")
 _DATE_ZH = _rx(r"(?:(\d{1,2}|[一二三四五六七八九十]+)\s*月\s*)?(\d{1,2}|[一二三四五六七八九十]+)\s*[日号](?!楼|院|单元)")
-_CLOCK_ZH = _rx(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:点|:|时)\s*(半|一刻|\d{1,2}|[一二三四五十]{1,3}(?=分))?")
+_CLOCK_ZH = _rx(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:点|:|时)\s*(半|一刻|三刻|\d{1,2}|[一二三四五十]{1,3}(?=分)|" + CN_CLOCK_MINUTES + ")?")
 _DAYPART_RX = _rx("|".join(sorted(_DAYPART_ZH, key=len, reverse=True)))
 
 _REL_DAY_EN = [("day before yesterday", -2), ("yesterday", -1), ("last night", -1), ("today", 0), ("this morning", 0),
@@ -156,7 +156,7 @@ def resolve_when(text: str, now: datetime | None = None) -> tuple[datetime | Non
                 elif hour is None and 1 <= h <= 6:
                     h += 12  # "3点半" with no part of the day: volunteers do not work at half past three at night
                 hour = h
-                minute = 30 if mm == "半" else 15 if mm == "一刻" else int(to_number(mm) or 0) if mm else 0
+                minute = 30 if mm == "半" else 15 if mm == "一刻" else 45 if mm == "三刻" else int(to_number(mm) or 0) if mm else 0
                 minute = minute if minute < 60 else 0
                 ev.append(m.group(0))
     if day is None and hour is None:
