@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.services.nlu import parse
+from bot.services.nlu import claims, parse
 from bot.services.nlu.numerals import parse_hours
 from bot.services.nlu.text import normalise
 from bot.services.nlu.times import resolve_when
@@ -103,3 +103,80 @@ def test_problems_on_listed_days_stay_reports(text):
     r = parse(text, now=NOW)
     assert r.intent == "report"
     assert r.hours is None
+
+
+# Amounts listed for separate sessions add up.
+@pytest.mark.parametrize("text,hours", [
+    ("Two shifts at the pantry this week, 1.5 h and 2 h", 3.5),
+    ("两次入户走访，一次一个半小时，一次两小时", 3.5),
+    ("这周去了两回敬老院，第一回40分钟，第二回一个钟", 100 / 60),
+])
+def test_listed_amounts_add_up(text, hours):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim"
+    assert r.hours == pytest.approx(hours, abs=0.01)
+
+
+# English: a past service named by what was done (walking or taking people, staffing a stall, door-knocking, looking
+# after someone) with a stretch of the clock is a claim.
+@pytest.mark.parametrize("text,hours", [
+    ("Walked the blind residents to the clinic, 9:15 to 10:45", 1.5),
+    ("Manned the info stall at the fair 1pm to 3:30pm", 2.5),
+    ("Door-knocking for the census survey, 2 to 4pm", 2.0),
+    ("Looked after the toddlers at the parents morning, 10:00 to 11:30", 1.5),
+    ("Took the pensioners to the garden centre 1:30 to 4", 2.5),
+])
+def test_english_service_with_clock_range_is_a_claim(text, hours):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim"
+    assert r.hours == pytest.approx(hours)
+
+
+# Not the writer's service: what was heard, a walk of one's own, builders at work.
+@pytest.mark.parametrize("text", [
+    "Heard shouting next door 10:15 to 11:45",
+    "Walked home 10 to 11 because the buses were cancelled",
+    "The builders were drilling from 8:15 to 11:45",
+    "Walked around the estate 9:30 to 10:30 looking for my cat",
+])
+def test_english_clock_ranges_that_are_no_service(text):
+    assert parse(text, now=NOW).intent != "volunteer_claim"
+
+
+# Claims with no amount: volunteering in a named role, 替 (on someone's behalf) like 帮, a service done in so many
+# trips or lessons.
+@pytest.mark.parametrize("text", [
+    "I volunteered at the blood drive in the community hall",
+    "We volunteered as stewards at the lantern festival",
+    "这几天替楼里腿脚不便的老人买菜",
+    "替5号楼的独居老人跑腿买药了",
+    "给社区妈妈们讲育儿知识，讲了两节课",
+    "义务理发，今天去了两趟敬老院",
+])
+def test_service_without_an_amount_is_a_claim(text):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim"
+    assert r.hours is None
+
+
+# Trips in vain, others' trips or lessons, 替换: no claim.
+@pytest.mark.parametrize("text", [
+    "去了两趟居委会都没人管",
+    "修水管的师傅跑了三趟还没修好",
+    "物业用便宜的灯替换了原来的路灯",
+    "保安替业主签收了快递，结果丢了",
+    "上了两节课就停电了",
+    "我妈去了三趟医院",
+])
+def test_trips_and_replacements_that_are_no_service(text):
+    assert parse(text, now=NOW).intent != "volunteer_claim"
+
+
+def test_a_plan_to_volunteer_is_no_service_done():
+    assert claims.helped_frame(normalise("We volunteered for the litter pick next Sunday")) is None
+
+
+def test_parcels_handled_are_not_couriers_acting():
+    # 取快递 is a parcel fetched for someone; 快递员 left something is someone else's doing.
+    assert claims._others_act(normalise("替楼里老人取快递")) is False
+    assert claims._others_act(normalise("快递员把包裹扔在门口")) is True

@@ -29,7 +29,17 @@ _SERVICE_EN = _rx(
     r"set(?:ting)? up|steward(?:ed|ing)|marshal(?:l?ed|l?ing)|read(?:ing)? to|sat with|cook(?:ed|ing)|serv(?:ed|ing)|"
     r"organi[sz](?:ed|ing)|fix(?:ed|ing)|repair(?:ed|ing)|plant(?:ed|ing)|weed(?:ed|ing)|mow(?:ed|ing)|watered|"
     r"collect(?:ed|ing)|distribut(?:ed|ing)|translat(?:ed|ing)|escort(?:ed|ing)|accompan(?:ied|ying)|supervis(?:ed|ing)|"
-    r"volunteer(?:ed|ing)?|snow clearing|spent|did|gave|worked|ran|led|sessions?|shifts?)\b"
+    r"volunteer(?:ed|ing)?|snow clearing|spent|did|gave|worked|ran|led|sessions?|shifts?|"
+    # Services residents name by what they did: staffing a table, door-knocking, interpreting, packing parcels.
+    r"man(?:ned|ning)|staff(?:ed|ing)|host(?:ed|ing)|usher(?:ed|ing)|greet(?:ed|ing)|befriend(?:ed|ing)|canvass(?:ed|ing)|"
+    r"leaflet(?:t?ed|t?ing)|door.?knock(?:ed|ing)|knock(?:ed|ing) on doors|interpret(?:ed|ing)|interpreter|"
+    r"call(?:ed|ing) (?:on|round)|check(?:ed|ing) (?:in )?on|look(?:ed|ing) after|took care of|taking care of|babysat|"
+    r"ran errands|gave (?:\w+ )?lifts?|knit(?:ted|ting)|sew(?:ed|ing)|bak(?:ed|ing) for|"
+    r"pack(?:ed|ing) (?:\w+ ){0,2}(?:parcels|boxes|bags|hampers|lunches|meals|donations|kits|food)|"
+    # Walking, taking or driving people (not oneself, not the dog): "walked the dementia group round the park".
+    r"(?:walk(?:ed|ing)|took|taking|drove|driving|ferried|ferrying|guided|guiding) (?:with )?(?:the |a |our |some |\d+ |two |three |four |five |six )?"
+    r"(?:[a-z-]+ ){0,2}(?:group|residents|seniors|elders|elderly|pensioners|kids|children|pupils|people|members|patients|class|"
+    r"ladies|participants|visitors|tenants|neighbou?rs|families|volunteers))\b"
 )
 # Done: an aspect marker or a past time; for English a past verb or a gerund of the activity is enough.
 _DONE = _rx(r"了|过|咗|完|刚才|刚刚|今早|今天|昨天|昨晚|前天|上午|下午|早上|晚上|中午|周末|上周|这周|本周|上个?星期|上个?礼拜|"
@@ -38,14 +48,16 @@ _DONE = _rx(r"了|过|咗|完|刚才|刚刚|今早|今天|昨天|昨晚|前天|�
 # Someone other than the writer does the thing: neighbours, workers, staff, children, "有人", he/she/they. Not after
 # a preposition that makes them the people served ("帮邻居", "给工人讲", "陪老人").
 _OTHERS_ZH = _rx(r"有人|别人|人家|他们|她们|他|她|邻居|楼上|楼下|隔壁|对门|物业|保安|保洁员|清洁工|环卫工?|工人|师傅|施工队?|"
-                 r"装修队?|城管|小孩|孩子|熊孩子|商户|店主|老板|司机|外卖员?|快递员?|广场舞|大妈")
+                 r"装修队?|城管|小孩|孩子|熊孩子|商户|店主|老板|司机|广场舞|大妈|"
+                 # 快递/外卖 handled by someone are parcels and meals, not the couriers ("替老人取快递", "帮忙分拣快递").
+                 r"(?<![取拿收寄送搬拣领点])(?:外卖|快递)(?!柜|站|点|包|盒|箱|件)员?")
 _SERVED_BEFORE = _rx(r"(?:帮|给|替|陪|为|教|和|跟|同|带|向|对|与|探望|看望|慰问|照顾)\s*(?:[\u4e00-\u9fff]{0,6})?$")
 _OTHERS_EN = _rx(r"(?:^|[.,;!?]\s*)(?:he|she|they|someone|somebody|people|the (?:neighbou?rs?|builders?|workers?|contractors?|council|"
                  r"landlord|cleaners?|staff|kids|children|guy|man|woman|shop|bar|restaurant))\b|"
                  r"\b(?:neighbou?rs?|builders?|workers?|contractors?)\s+(?:was|were|has|have|had|kept|are|is)\b")
 # How long a problem has lasted, waiting, noise, a complaint, a plan, a suggestion.
 # Said in the clause that holds the amount of time, these make it how long a problem lasted or a wait.
-_PROBLEM_CLAUSE = _rx(r"等|排队|停水|停电|断水|断电|没水|没电|坏|堵|漏|臭|响|叫|\b(?:wait(?:ed|ing)?|queue[ds]?|queuing|"
+_PROBLEM_CLAUSE = _rx(r"等|排队|停水|停电|断水|断电|没水|没电|坏|堵|漏|臭|响|叫|暗|挡住|挡着|\b(?:wait(?:ed|ing)?|queue[ds]?|queuing|"
                       r"broken|blocked|leak(?:ing|s)?|no (?:water|power|heating)|off|out)\b")
 _CLAUSE = re.compile(r"[,.!?;:，。！？；：\n]+|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff\d])")
 _NOT_CLAIM = _rx(
@@ -54,7 +66,7 @@ _NOT_CLAIM = _rx(
     r"找不[着到]|不见了|走丢|失联|求(?:大家|各位|你们)?帮|请(?:大家|各位)?帮忙|帮帮忙|"
     r"投诉|举报|怎么回事|为什么|凭什么|天天|老是|总是|明天|明早|后天|下周|下个?星期|下个?礼拜|下个月|准备|打算|计划|"
     r"将要|要去|会去|想去|报名|招募|需要|建议|希望|能不能(?!.{0,6}(?:算|记|加|给))|可不可以(?!.{0,6}(?:算|记|加|给))|"
-    r"\b(?:noise|noisy|loud|music|party|drill(?:ing)?|hammer(?:ing)?|bark(?:ing)?|nobody|no one|still (?:no|not)|why|complain\w*|"
+    r"\b(?:noise|noisy|loud|music|party|(?<!fire )(?<!evacuation )(?<!earthquake )(?<!emergency )(?<!safety )drill(?:ing)?|hammer(?:ing)?|bark(?:ing)?|nobody|no one|still (?:no|not)|why|complain\w*|"
     r"help me|please help|missing|ha(?:s|ve)n?.?t? been|tomorrow|next (?:week|month|weekend|time)|will|going to|plan(?:ning)?|sign.?up|needed|looking for|suggest\w*|"
     r"could (?:you|we|someone)|can (?:you|we|someone)|been (?:off|out|down|going|running|at it))\b"
 )
@@ -124,18 +136,27 @@ def _tail_amount(text: str, spans) -> bool:
 
 # Help given to someone named, with the work done: 帮 + the people served + a hands-on service verb ("帮快递员整理包裹",
 # "帮老人搬东西上楼", "helped the old lady carry her shopping up").
-_HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff]{0,10}?帮(?:着|忙)?\s*(?:[\u4e00-\u9fff]{1,6}?)"
+# 替 ("on behalf of") serves as 帮 does ("替3栋的几户老人取快递"); not 替换, 替代, 替补, 替身.
+_HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff]{0,10}?(?:帮|(?<!代)替(?![换代补身罪]))(?:着|忙)?\s*(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单]))(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单])){0,9}?"
                  r"(?:整理|搬|扛|抬|提|拎|拿|送|打扫|清理|收拾|分拣|登记|发放|分发|修|装|挂|贴|扫|铲|推|扶|接送|取|买|跑腿|剪|洗|擦|做饭|买菜|"
                  r"照看|看孩子|填表|填|录入|排队|指路|疏导)")
-_HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted)\b(?! (?:me|us)\b)")
+_HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted|volunteered (?:as|at|for|with|in|on)|"
+                 r"(?:interpreted|translated) for)\b(?! (?:me|us)\b)")
+_EN_AHEAD = _rx(r"\bnext (?:week|month|year|weekend|time|mon|tue|wed|thu|fri|sat|sun)|\b(?:upcoming|this coming|soon|tonight)\b|"
+                r"\blater (?:today|this|on)\b")
 # Done: an aspect marker, a count of trips or a past time; or the message opens on where it was done ("在…门口帮…").
-_HELP_DONE = _rx(r"了|过|咗|完|几趟|(?:两|三|几|好几|一)(?:趟|次|回)|那几天|那天|昨天|前天|上周|周末|今天|刚才|"
+_HELP_DONE = _rx(r"了|过|咗|完|几趟|(?:两|三|几|好几|一)(?:趟|次|回)|那几天|那天|昨天|前天|上周|周末|今天|刚才|这周|本周|这几天|这两天|这个月|上个月|"
                  r"^在[\u4e00-\u9fff\w]{1,12}?(?:门口|楼下|里|旁边|附近|那边|这边|口|站|点|处)\s*帮")
 
 
 def helped_frame(text: str) -> str | None:
-    """A service done for someone with no amount of time ("在小区门口帮快递员整理包裹", "帮老人搬东西上楼，弄了好几趟"):
-    a claim without hours. Not a question, a request, a plan, a complaint, or others doing it."""
+    """A service done for someone with no amount of time ("在小区门口帮快递员整理包裹", "帮老人搬东西上楼，弄了好几趟"),
+    or done in so many trips or sessions ("送餐，跑了一趟"): a claim without hours. Not a question, a request, a plan,
+    a complaint, or others doing it."""
+    return _helped(text) or sessions_frame(text)
+
+
+def _helped(text: str) -> str | None:
     m = _HELPED_ZH.search(text)
     en = _HELPED_EN.search(text)
     if m is None and en is None:
@@ -143,14 +164,44 @@ def helped_frame(text: str) -> str | None:
     m = m or en
     if en is None and not _HELP_DONE.search(text):
         return None
+    if en is not None and _EN_AHEAD.search(text):
+        return None  # "we volunteered for the clean-up next Saturday": not done yet
     # A problem in the clause of the help makes it a complaint; one said as the time of it ("停电那两天") does not.
     at = text.find("帮", m.start(), m.end()) if m is not en else m.start()
     clause = next((c for c in _CLAUSE.split(text[max(at, 0):]) if c), "")
     if _NOT_CLAIM.search(text) or _others_act(text) or _QUESTION.search(text) or _PROBLEM_CLAUSE.search(clause):
         return None
-    if re.search(r"请|求|麻烦|谁能|有没有人|能不能|可以|想|要|没人|不帮|不肯|让我|叫我|\b(?:please|need|could|can|would)\b", text):
+    if _ASKS_SOMEONE.search(text):
         return None
     return m.group(0).strip()
+
+
+# A request, a wish or a refusal ("请…", "谁能…", "不肯"); 申请 is the writer asking for credit, no request for help.
+_ASKS_SOMEONE = _rx(r"(?<!申)请|求|麻烦|谁能|有没有人|能不能|可以|想|要|没人|不帮|不肯|让我|叫我|\b(?:please|need|could|can|would)\b")
+
+# A count of trips or sessions the writer's service took, with no amount of time: "送餐，跑了一趟", "给老人讲防诈骗，讲了一节课",
+# "搬物资搬了三趟". The service is named apart from the trip verb; not others' trips ("老师讲了一节课"), not trips in
+# vain ("跑了三趟都没人", "去了两次还没修").
+_SESSIONS_DONE = _rx(r"(?P<v>跑|去|送|搬|运|讲|教|上|巡|值|站|走)\s*(?:了|咗)\s*(?:一|两|三|四|五|几|好几|\d{1,2})\s*"
+                     r"(?:趟|次|回|节课?|堂课?|场|轮|班)")
+_SESSION_SERVICE_VERBS = "讲教巡值"
+_VAIN = _rx(r"没|不|未|白跑|冇|唔|都是空|扑空")
+_OTHER_SUBJECT = _rx(r"^(?:(?:今天|昨天|前天|上午|下午|早上|晚上|上周[一二三四五六日天]?|这周)\s*)*"
+                     r"(?:老师|医生|护士|社工|网格员|民警|警察|工作人员|居委会?|街道|社区|领导|书记|主任|专家|律师|有人|别人|人家|他|她)")
+
+
+def sessions_frame(text: str) -> str | None:
+    """A service of the writer's done in so many trips or sessions, with no amount of time: a claim without hours."""
+    m = _SESSIONS_DONE.search(text)
+    if m is None:
+        return None
+    rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    if m.group("v") not in _SESSION_SERVICE_VERBS and not _SERVICE_ZH.search(rest) and not re.search(r"助|义|志愿", rest):
+        return None
+    if _VAIN.search(text) or _NOT_CLAIM.search(text) or _others_act(text) or _OTHER_SUBJECT.search(text) \
+            or _QUESTION.search(text) or _PROBLEM_CLAUSE.search(text) or _ASKS_SOMEONE.search(text):
+        return None
+    return m.group(0)
 
 
 # The amount said as its own tail or head ("雨后疏通排水沟 1h", "扫雪 半小时 …", "two hours painting …").
