@@ -180,3 +180,45 @@ def test_parcels_handled_are_not_couriers_acting():
     # 取快递 is a parcel fetched for someone; 快递员 left something is someone else's doing.
     assert claims._others_act(normalise("替楼里老人取快递")) is False
     assert claims._others_act(normalise("快递员把包裹扔在门口")) is True
+
+
+# More forms of the same families: 每日/每晚 anywhere in the clause, a rate said after the amount ("an hour every
+# morning", "2 hours a day"), relative days with no joining word, 时 for 点, the Cantonese 字 of five minutes, the
+# British dotted clock, 第N天 between listed amounts, and a later amount whose unit is understood.
+@pytest.mark.parametrize("text,hours", [
+    ("周一至周三每晚在小区门口值守一个半小时", 4.5),
+    ("禮拜二至四每日下晝喺圖書館幫手兩個鐘", 6.0),
+    ("Monday to Thursday on the school gate, 45 minutes every morning", 3.0),
+    ("3 hours a day for 2 days sorting the clothes donations", 6.0),
+    ("前天昨天各帮忙发放物资一个半小时", 3.0),
+    ("下午二时至四时三十分在社区协助核酸登记", 2.5),
+    ("朝早九點兩個字到十一點喺老人院幫手", 110 / 60),
+    ("Helped at the jumble sale 9.45 to 12.15", 2.5),
+    ("Read to the children from 2 to 3.30pm", 1.5),
+    ("第一天1.5h 第二天2h 整理仓库", 3.5),
+    ("I did 2 hours on Saturday and 3 on Sunday at the allotment", 5.0),
+    ("周六巡了两小时，周日又巡了一个半", 3.5),
+])
+def test_more_forms_of_the_hours_families(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+@pytest.mark.parametrize("text,hours", [
+    # a bare number that counts people or things after an amount of hours adds nothing
+    ("巡逻两小时，发现三个", 2.0),
+    ("did 2 hours and 3 kids came along", 2.0),
+    ("陪老人聊天两小时，来了四个", 2.0),
+    # 时 of 时候/时间 is no clock
+    ("两点到三点的时候我在门口帮忙登记，大概一个小时", 1.0),
+])
+def test_bare_numbers_and_time_words_are_not_amounts(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "prices went from 10.50 to 12.00 pounds",
+    "from £10.50 to £12.00",
+    "the fee is 3.50到4.50元",
+])
+def test_dotted_money_is_no_clock_range(text):
+    assert parse_hours(normalise(text)) == (None, None)

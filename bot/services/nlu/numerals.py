@@ -109,7 +109,8 @@ _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 # tens (十五, 三十, 四十五) or 零 and a digit; never the number of what follows ("十点十五号楼", "八点二十个人").
 CN_CLOCK_MINUTES = (r"(?:[一二三四五]?十[一二三四五六七八九]?|零[一二三四五六七八九])"
                     r"(?![\d一二三四五六七八九十点]|\s*(?:个|人|号|栋|楼|层|室|单元|幢|座|门|户|位|名|岁|次|天|块|元|米|斤|份|家|分钟|小时|钟头|年|月|度))")
-_CLOCK = (r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：)\s*(?P<{0}m>半|[一三]刻(?!钟)|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分)|"
+# 时 is the written 点 ("八时至十一时四十五分"); N个字 the Cantonese five minutes ("十点三个字" is 10:15).
+_CLOCK = (r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：|(?<![小钟])时(?!候|间|期|段|辰|刻|代|常|髦|尚|光|节|许|而|日))\s*(?P<{0}m>半|[一三]刻(?!钟)|[一二两三四五六七八九十]{{1,2}}\s*个\s*字|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分)|"
           + CN_CLOCK_MINUTES.replace("{", "{{").replace("}", "}}") + r")?\s*分?)")
 # Parts of the day before a clock time, Mandarin and Cantonese (朝早 morning, 下昼 afternoon).
 _AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼|早(?=\\s*\\d)"
@@ -120,8 +121,11 @@ _RANGE = _rx(
     + rf"\s*(?:[\u4e00-\u9fff]{{0,3}}?)(?:到|至|-|~|—|–)\s*(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b")
 )
 # "from 9 till noon", "从 8pm 到 10pm": noon closes a range, and a Chinese 到 joins two English clock times.
-_EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–|到|至)\s*"
-                r"(?:(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?|(?P<noon>noon|midday)\b)")
+# British writing dots the clock ("10.15 to 11.45", "2 to 4.30pm"); not money or amounts with a unit (_DOTTED_NOT).
+_EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?:[:.](?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–|到|至)\s*"
+                r"(?:(?P<b>\d{1,2})(?:[:.](?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?(?!\d|\.\d)|(?P<noon>noon|midday)\b)")
+_DOTTED_BEFORE = _rx(r"[£$€¥￥]\s*$|\d[.,]?$")
+_DOTTED_AFTER = _rx(r"^\s*(?:hours?|hrs?|h|mins?|minutes?|m|km|kg|g|cm|mm|metres?|meters?|miles?|percent|pounds?|dollars?|quid|p|%|[元块米斤度])(?![a-z])")
 
 
 def _minutes_value(s: str | None) -> float:
@@ -133,6 +137,8 @@ def _minutes_value(s: str | None) -> float:
         return 15.0
     if s == "三刻":
         return 45.0
+    if s.endswith("字"):
+        return (to_number(re.sub(r"\s*个\s*字$", "", s)) or 0.0) * 5
     return to_number(s) or 0.0
 
 
@@ -152,8 +158,11 @@ _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午
                    r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$")
 # 各 earlier in the amount's own clause: "周六周日两天各在学校门口站了一个半小时", "礼拜三同礼拜五各去长者中心陪老人打麻将两个钟".
 # Not 各位, 各种, 各家各户 and the like, where 各 is no "each of the sessions".
-_EACH_IN_CLAUSE = _rx(r"各(?![位种类样地家户楼栋单元部门方级大项自个处条界])[^,，;；。!?！？\n]{0,24}$")
-_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time)\b|^\s*(?:一次|一节|一堂|一趟)")
+# 每日/每天/每晚/每次 likewise: "禮拜一至五每日朝早喺學校門口護學一個鐘".
+_EACH_IN_CLAUSE = _rx(r"(?:各(?![位种类样地家户楼栋单元部门方级大项自个处条界])|每\s*个?\s*(?:天|日|晚|夜|次|回|趟|场|节|堂|周|星期|礼拜|"
+                      r"上午|下午|晚上|早上|朝早|夜晚))[^,，;；。!?！？\n]{0,24}$")
+_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
+                  r"every (?:day|morning|evening|night|afternoon|week|session|shift|visit))\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
 # Named days said as a list: "周一三五", "周三周四", "星期二、四", "Mon/Wed/Fri", "Tuesday and Thursday": one session a day.
@@ -164,7 +173,7 @@ _DAY_LIST_ZH = _rx(rf"(?:周|星期|礼拜)[一二三四五六日天](?:\s*{_ZH_
 # Named days said relative to today, as a list: "昨天和前天", "今天跟昨天", "前天、昨天、今天"; and dates: "5号和7号",
 # "十二号同十五号" (not buildings: "3号和5号楼"). English: "yesterday and today", "yesterday and the day before".
 _REL_DAY = r"(?:大前天|前天|昨天|昨日|昨儿|今天|今日|今儿)"
-_REL_LIST_ZH = _rx(rf"{_REL_DAY}(?:\s*{_ZH_JOIN}\s*{_REL_DAY})+")
+_REL_LIST_ZH = _rx(rf"{_REL_DAY}(?:\s*{_ZH_JOIN}?\s*{_REL_DAY})+")
 _DATE_LIST_ZH = _rx(rf"(?<![\d一二三四五六七八九十])(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[号日](?:\s*{_ZH_JOIN}\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[号日])+(?!\s*(?:楼|院|栋|单元|室|门|座|幢|房))")
 _REL_LIST_EN = _rx(r"\b(?:yesterday|today|the day before)(?:\s*(?:,|&|\band\b)\s*(?:yesterday|today|the day before))+\b")
 _EN_DAY = r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?s?\.?"
@@ -231,7 +240,8 @@ _TOTAL = _rx(r"(一共|总共|总计|合计|累计|共计|加起来|算下来|�
 _EACH = _rx(r"(每|各|each|per|every)\s*[\u4e00-\u9fff]{0,2}\s*$|\b(each|per|every) [a-z]+\s*$")
 # Between two amounts that add up: a clause break or a joining word.
 _JOIN = _rx(r"^.{0,16}?([,，;；、。+]|和|加|另外|还有|又|\band\b|\bplus\b|\bthen\b)|^\s*[,;+]|"
-             r"^\s*((周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天]|今天|昨天|前天|上午|下午|晚上|早上)\s*){1,2}$")
+             r"^\s*((周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天]|今天|昨天|前天|上午|下午|晚上|早上|"
+             r"第[一二两三四五六七八九十\d]{1,2}\s*(?:天|次|回|趟|晚|节|场|轮|班)|首日|次日|头一天|后一天)\s*){1,2}$")
 
 
 # Approximate amounts ("一个多小时", "两个来小时", "两三个小时", "3-4小时", "a couple of hours", "over an hour") state no
@@ -290,6 +300,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
     for m in _RANGE.finditer(text):
         add(m, _zh_range(m), "r")
     for m in _EN_RANGE.finditer(text):
+        if "." in m.group(0) and (_DOTTED_BEFORE.search(text[max(0, m.start() - 2):m.start()]) or _DOTTED_AFTER.search(text[m.end():m.end() + 10])):
+            continue
         add(m, _en_range(m, bare=_BARE_EN_RANGE.fullmatch(m.group(0).strip()) is not None
                          and _BARE_EN_AFTER.match(text[m.end():]) is not None
                          and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()])), "r")
@@ -388,6 +400,31 @@ def _en_range(m, bare: bool = False) -> float | None:
     return end - start if 0 < end - start <= 12 else None
 
 
+# A later amount said without its unit, the unit of an earlier one understood: "2 hours on Saturday and 3 on Sunday",
+# "周六干了两小时，周日干了三个". Only hours, only after a stated number of hours, and only where the bare number ends
+# its clause (Chinese, after a verb of work) or names its day (English): "发现三个" or "and 3 kids" are no amount.
+_ELLIPTIC_EN = _rx(r"\band\s+(?P<n>\d{1,2}(?:\.\d+)?|one|two|three|four|five|six|seven|eight)(?P<half>\s+and\s+a\s+half)?\s+"
+                   r"(?=(?:on|this|last|yesterday|today|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b)")
+_ELLIPTIC_ZH = _rx(r"(?:干|做|弄|值|忙|站|巡|搞|陪|服务)\s*(?:了|咗)?\s*(?P<n>[一二两三四五六七八九十]|\d{1,2})\s*个\s*(?P<half>半)?"
+                   r"(?=\s*(?:$|[,，。;；!！~]))")
+_HOUR_WORDS = _rx(r"小时|钟|\d\s*h\b|hours?|hrs?")
+
+
+def _elliptic(text: str, spans) -> list[tuple[int, int, float | None, str, str]]:
+    out = []
+    for rx in (_ELLIPTIC_EN, _ELLIPTIC_ZH):
+        for m in rx.finditer(text):
+            if not any(sp[1] <= m.start() and sp[4] == "d" and _HOUR_WORDS.search(sp[3]) for sp in spans):
+                continue
+            if any(not (m.end() <= sp[0] or m.start() >= sp[1]) for sp in spans):
+                continue
+            n = to_number(m.group("n"))
+            if n is not None and 0 < n <= 12:
+                # The span starts at the number: the "and" before it is the join of the two amounts.
+                out.append((m.start("n"), m.end(), n + (0.5 if m.group("half") else 0.0), text[m.start("n"):m.end()].strip(), "d"))
+    return out
+
+
 _ONE_DROPPED = _rx(r"(?<![\d零〇一二两俩三仨四五六七八九十几多半每各])个半(?=\s*(?:钟|小时|钟头|鐘|個鐘))")
 
 
@@ -403,6 +440,7 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
     vague = [words for *_, words, k in spans if k == "a"]
     if vague:
         return None, vague[0]  # a duration was said, but no number of hours
+    spans = sorted(spans + _elliptic(text, spans))
     for s, e, v, words, _ in spans:
         if _TOTAL.search(text[max(0, s - 16):s]):
             return v, words
