@@ -222,3 +222,22 @@ def test_bare_numbers_and_time_words_are_not_amounts(text, hours):
 ])
 def test_dotted_money_is_no_clock_range(text):
     assert parse_hours(normalise(text)) == (None, None)
+
+
+# Quarters of an hour, English and Chinese; counts of sessions named by what they were ("two litter picks").
+@pytest.mark.parametrize("text,hours", [
+    ("Spent an hour and a quarter at the toddler group", 1.25),
+    ("two hours and three quarters sorting the jumble", 2.75),
+    ("Phoned the lonely seniors on our list for three quarters of an hour", 0.75),
+    ("陪楼下阿姨去复诊，两小时一刻", 2.25),
+    ("教老人用手机一个钟头零三刻", 1.75),
+    ("Ran three clean-ups by the river this month, an hour and a half each", 4.5),
+    ("Two deliveries for the food bank, 40 minutes each", 80 / 60),
+])
+def test_quarters_and_named_sessions(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+def test_covering_a_desk_is_a_service():
+    r = parse("Covered the front desk at the library 2-5pm", now=NOW)
+    assert r.intent == "volunteer_claim" and r.hours == pytest.approx(3.0)

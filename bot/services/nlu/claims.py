@@ -34,7 +34,8 @@ _SERVICE_EN = _rx(
     r"man(?:ned|ning)|staff(?:ed|ing)|host(?:ed|ing)|usher(?:ed|ing)|greet(?:ed|ing)|befriend(?:ed|ing)|canvass(?:ed|ing)|"
     r"leaflet(?:t?ed|t?ing)|door.?knock(?:ed|ing)|knock(?:ed|ing) on doors|interpret(?:ed|ing)|interpreter|"
     r"call(?:ed|ing) (?:on|round)|check(?:ed|ing) (?:in )?on|look(?:ed|ing) after|took care of|taking care of|babysat|"
-    r"ran errands|gave (?:\w+ )?lifts?|knit(?:ted|ting)|sew(?:ed|ing)|bak(?:ed|ing) for|"
+    r"ran errands|gave (?:\w+ )?lifts?|"
+    r"cover(?:ed|ing) (?:the |a |an |my |our |for )?(?:[a-z-]+ ){0,2}(?:desk|shift|stall|reception|counter|phones?|door|gate|table|rota|session|crossing)s?|knit(?:ted|ting)|sew(?:ed|ing)|bak(?:ed|ing) for|"
     r"pack(?:ed|ing) (?:\w+ ){0,2}(?:parcels|boxes|bags|hampers|lunches|meals|donations|kits|food)|"
     # Walking, taking or driving people (not oneself, not the dog): "walked the dementia group round the park".
     r"(?:walk(?:ed|ing)|took|taking|drove|driving|ferried|ferrying|guided|guiding) (?:with )?(?:the |a |our |some |\d+ |two |three |four |five |six )?"

@@ -92,6 +92,8 @@ _ZH_HOURS = _rx(
     rf"(?:(?P<n>{NUM})\s*[多来]?\s*(?:个)?\s*[多来]?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*[多来]?\s*"
     rf"(?:小时|钟头|个钟|钟(?![头点表])|h(?![a-z])|hr(?:s)?(?![a-z]))(?P<half_after>半)?"
     rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)|m(?:in(?:s|utes?)?)?\b)"
+    # "一个钟头零一刻", "两小时三刻": quarters after the hours.
+    rf"|\s*(?:零|又)?\s*(?P<qm>[一三]刻)(?:钟)?"
     # "1h30", "2小时15": minutes written straight after the unit, with no unit of their own.
     rf"|(?<=[h时头])(?P<mb>[0-5]?\d)(?![\d:.]|\s*(?:[a-z%]|[个人元块号栋楼单室点岁次天米斤份户家位名层幢座门])))?"
 )
@@ -99,8 +101,11 @@ _ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*多?\s*钟(?!头)")
 _ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*[多来]?\s*(?:分钟|min(?:s|utes?)?\b)")
 _EN_HOURS = _rx(
     rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:of\s+)?(?:hours?|hrs?|h)\b"
-    rf"(?:\s*(?:and\s+)?(?P<half2>a\s+half)|\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:minutes?|mins?|m)\b)?"
+    rf"(?:\s*(?:and\s+)?(?P<half2>a\s+half)|\s*(?:and\s+)?(?P<q>(?:a|one)\s+quarter|three\s+quarters)\b|"
+    rf"\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:minutes?|mins?|m)\b)?"
 )
+# "a quarter of an hour", "three quarters of an hour".
+_EN_QUARTER = _rx(r"\b(?P<q>a|one|three)?\s*quarters?\s+of\s+an?\s+hour\b")
 # "volunteer hrs: 2.5": the unit named first, the number after it.
 _UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
@@ -150,7 +155,7 @@ _IDIOM_AFTER = _rx(r"^\s*(?:都|也)\s*(?:没|不|未|冇|唔|无)")
 # A count of sessions: "两节课", "三次", "教咗两堂", "2 sessions", "three shifts".
 _CLASSIFIERS = "节次堂趟场轮班回课晚天"
 _COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}]|上午|下午|晚上|早上|周末|星期|礼拜|周)(?!前|后|以前|以后|之前|内|里)")
-_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|nights|evenings|mornings|afternoons|walks)\b(?!\s+(?:ago|before|later|earlier))")
+_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|nights|evenings|mornings|afternoons|walks|picks|clean-?ups|runs|deliveries|drop-offs|talks|workshops|stints|slots|tours|outings|weekends|sittings)\b(?!\s+(?:ago|before|later|earlier))")
 # A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
 _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午)?\s*$|(?:每|各)\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上)?\s*(?:课|都|是|大概|约)?\s*$|"
                    rf"(?:每\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上|周)|各)[\u4e00-\u9fff]{{1,6}}$|(?:^|(?<=[\s,，;；。、课]))一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
@@ -314,7 +319,9 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
             n = 0.0 if m.group("only_half") else to_number(m.group("n"))
             if n is not None:
                 half = m.group("half") or m.group("only_half") or m.group("half_after")
-                add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m") or m.group("mb")) / 60)
+                add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m") or m.group("mb") or m.group("qm")) / 60)
+    for m in _EN_QUARTER.finditer(text):  # minutes in other words: read as said, like "about 15 minutes"
+        add(m, 0.75 if m.group("q") == "three" else 0.25)
     for m in _EN_HOURS.finditer(text):
         if (not m.group("only_half") and _approximate(text, m, m.group("n"))) or _EN_HEDGE.search(text[max(0, m.start() - 20):m.start()]):
             vague(m)
@@ -325,7 +332,10 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
             hours = (to_number(m.group("n")) or 0) + (0.5 if ("and a half" in m.group(0) or m.group("half") or m.group("half2")) else 0)
             if m.group("m"):
                 hours += (to_number(m.group("m")) or 0) / 60
+            if m.group("q"):
+                hours += 0.75 if m.group("q").startswith("three") else 0.25
         add(m, hours)
+
     for m in _ZH_HOURS_GE.finditer(text):
         if _approximate(text, m, m.group("n")):
             vague(m)
