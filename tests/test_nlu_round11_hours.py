@@ -241,3 +241,26 @@ def test_quarters_and_named_sessions(text, hours):
 def test_covering_a_desk_is_a_service():
     r = parse("Covered the front desk at the library 2-5pm", now=NOW)
     assert r.intent == "volunteer_claim" and r.hours == pytest.approx(3.0)
+
+
+# Two parts of the day as a pair with 各, "both days"; the start said with 开始 before the verb and 到; two clock
+# ranges side by side.
+@pytest.mark.parametrize("text,hours", [
+    ("早晚各在小区里巡一次，每次四十分钟", 80 / 60),
+    ("上下午各在核酸点帮忙一个半小时", 3.0),
+    ("白天和晚上各去陪护病人两个钟", 4.0),
+    ("Two and a half hours on both days at the jumble sale", 5.0),
+    ("八点开始，一直干到十一点半，帮居委会整理档案", 3.5),
+    ("从下午两点起一路忙到五点", 3.0),
+    ("上午8点至11点 下午3点至5点 在社区服务站登记", 5.0),
+])
+def test_pairs_of_day_parts_starts_and_side_by_side_ranges(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("早晚巡逻一小时", 1.0),           # 早晚 without 各/都/每 is no pair of sessions
+    ("上午帮忙登记两小时，下午休息", 2.0),
+])
+def test_day_parts_that_do_not_multiply(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)

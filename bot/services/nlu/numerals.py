@@ -122,8 +122,9 @@ _AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼|早(?=\\s*\
 _PM_PARTS = "下午|晚上|傍晚|夜晚|夜里|今晚|下昼|晏昼|夜晚黑|晚(?=\\s*\\d)"
 _RANGE = _rx(
     rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a")
-    # "从两点干到五点": a verb of up to three characters may sit before 到.
-    + rf"\s*(?:[\u4e00-\u9fff]{{0,3}}?)(?:到|至|-|~|—|–)\s*(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b")
+    # "从两点干到五点": a verb of up to three characters may sit before 到; "九点开始，干到十二点", "从九点开始一直忙到十二点":
+    # the start said with 开始/起, then 一直 and the verb.
+    + rf"\s*(?:(?:开始|起)\s*[,，]?\s*)?(?:一直|一路)?(?:[\u4e00-\u9fff]{{0,3}}?)(?:到|至|-|~|—|–)\s*(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b")
 )
 # "from 9 till noon", "从 8pm 到 10pm": noon closes a range, and a Chinese 到 joins two English clock times.
 # British writing dots the clock ("10.15 to 11.45", "2 to 4.30pm"); not money or amounts with a unit (_DOTTED_NOT).
@@ -166,7 +167,7 @@ _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午
 # 每日/每天/每晚/每次 likewise: "禮拜一至五每日朝早喺學校門口護學一個鐘".
 _EACH_IN_CLAUSE = _rx(r"(?:各(?![位种类样地家户楼栋单元部门方级大项自个处条界])|每\s*个?\s*(?:天|日|晚|夜|次|回|趟|场|节|堂|周|星期|礼拜|"
                       r"上午|下午|晚上|早上|朝早|夜晚))[^,，;；。!?！？\n]{0,24}$")
-_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
+_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
                   r"every (?:day|morning|evening|night|afternoon|week|session|shift|visit))\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
@@ -217,6 +218,12 @@ def _day_list(text: str) -> int | None:
     return found[0] if len(found) == 1 and found[0] >= 2 else None
 
 
+# Two parts of the day said as a pair: "早晚各巡逻一小时", "上下午各值守两小时", "上午和下午各去一趟"; English "both days".
+_PAIR_ZH = _rx(r"早晚(?=\s*(?:各|都|每))|上下午|上午\s*(?:和|跟|与|及|同|、)?\s*下午|早上\s*(?:和|跟|与|及|同|、)?\s*晚上|"
+               r"白天\s*(?:和|跟|与|及|同|、)?\s*晚上|中午\s*(?:和|跟|与|及|同|、)?\s*晚上")
+_BOTH_EN = _rx(r"\bboth\s+(?:the\s+)?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)\b")
+
+
 def _count(text: str, rate) -> int | None:
     """The number of sessions a rate is multiplied by, when the text says it once and plainly: a count of sessions
     ("三次", "两晚", "3 nights"), a list of named days ("周一三五", "周三周四", "Mon/Wed/Fri"), or both agreeing
@@ -227,6 +234,7 @@ def _count(text: str, rate) -> int | None:
     for rx in (_DAY_LIST_ZH, _REL_LIST_ZH, _DATE_LIST_ZH):
         text = rx.sub(lambda m: "\u25a1" * len(m.group(0)), text)
     counts = [days] if days else []
+    counts += [2 for _ in _PAIR_ZH.finditer(text)] + [2 for _ in _BOTH_EN.finditer(text)]
     for rx in (_COUNT_ZH, _COUNT_EN):
         for m in rx.finditer(text):
             if m.start() < rate[1] and m.end() > rate[0]:
@@ -472,8 +480,8 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
         between = text[prev[1]:cur[0]]
         if abs(cur[2] - first[2]) < 0.01 and re.search(r"[(（=]|也就是|即|\bi\.?e\b|that.?s", between):
             continue  # "1.5小时（90分钟）"
-        if not _JOIN.search(between):
-            break
+        if not _JOIN.search(between) and not (prev[4] == cur[4] == "r" and not between.strip()):
+            break  # two clock ranges side by side are two stretches ("上午9点至12点 下午2点至5点")
         total += cur[2]
         words.append(cur[3])
     if not 0 < total <= 24:
