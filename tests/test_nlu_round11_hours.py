@@ -264,3 +264,33 @@ def test_pairs_of_day_parts_starts_and_side_by_side_ranges(text, hours):
 ])
 def test_day_parts_that_do_not_multiply(text, hours):
     assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+# English ways of saying one put in time; errands done for someone (交/缴/办/挂号/代购) are help given.
+@pytest.mark.parametrize("text,hours", [
+    ("Lent a hand at the lunch club 12 to 2", 2.0),
+    ("Chipped in 2 hours at the jumble sale", 2.0),
+    ("Put in 4 hours at the community garden on Sunday", 4.0),
+])
+def test_english_put_in_time_is_a_claim(text, hours):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim" and r.hours == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("text", [
+    "昨天帮楼下独居的阿婆交了水电费",
+    "我帮老人办了社保卡",
+    "这周给3户老人代购了蔬菜",
+])
+def test_errands_for_someone_are_help_given(text):
+    assert claims.helped_frame(normalise(text)) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "快递代收点关门了",              # a service point, not an errand done
+    "物业代缴水电费多收了钱",        # someone else's doing
+    "能帮我交一下电费吗",            # a request
+    "小王帮我交了电费",              # help to the writer, not by the writer
+])
+def test_errand_words_that_are_no_help_given(text):
+    assert claims.helped_frame(normalise(text)) is None

@@ -34,7 +34,8 @@ _SERVICE_EN = _rx(
     r"man(?:ned|ning)|staff(?:ed|ing)|host(?:ed|ing)|usher(?:ed|ing)|greet(?:ed|ing)|befriend(?:ed|ing)|canvass(?:ed|ing)|"
     r"leaflet(?:t?ed|t?ing)|door.?knock(?:ed|ing)|knock(?:ed|ing) on doors|interpret(?:ed|ing)|interpreter|"
     r"call(?:ed|ing) (?:on|round)|check(?:ed|ing) (?:in )?on|look(?:ed|ing) after|took care of|taking care of|babysat|"
-    r"ran errands|gave (?:\w+ )?lifts?|"
+    r"ran errands|gave (?:\w+ )?lifts?|pitch(?:ed|ing) in|chip(?:ped|ping) in|muck(?:ed|ing) in|(?:lent|lend(?:ing)?|gave|giving) a hand|"
+    r"put(?:ting)? in|clock(?:ed|ing) up|stint|did my (?:bit|shift|stint|turn)|"
     r"cover(?:ed|ing) (?:the |a |an |my |our |for )?(?:[a-z-]+ ){0,2}(?:desk|shift|stall|reception|counter|phones?|door|gate|table|rota|session|crossing)s?|knit(?:ted|ting)|sew(?:ed|ing)|bak(?:ed|ing) for|"
     r"pack(?:ed|ing) (?:\w+ ){0,2}(?:parcels|boxes|bags|hampers|lunches|meals|donations|kits|food)|"
     # Walking, taking or driving people (not oneself, not the dog): "walked the dementia group round the park".
@@ -138,9 +139,13 @@ def _tail_amount(text: str, spans) -> bool:
 # Help given to someone named, with the work done: 帮 + the people served + a hands-on service verb ("帮快递员整理包裹",
 # "帮老人搬东西上楼", "helped the old lady carry her shopping up").
 # 替 ("on behalf of") serves as 帮 does ("替3栋的几户老人取快递"); not 替换, 替代, 替补, 替身.
-_HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff]{0,10}?(?:帮|(?<!代)替(?![换代补身罪]))(?:着|忙)?\s*(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单]))(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单])){0,9}?"
+_HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff]{0,10}?(?:帮|(?<!代)替(?![换代补身罪]))(?!我|咱)(?:着|忙)?\s*(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单]))(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单])){0,9}?"
                  r"(?:整理|搬|扛|抬|提|拎|拿|送|打扫|清理|收拾|分拣|登记|发放|分发|修|装|挂|贴|扫|铲|推|扶|接送|取|买|跑腿|剪|洗|擦|做饭|买菜|"
-                 r"照看|看孩子|填表|填|录入|排队|指路|疏导)")
+                 r"照看|看孩子|填表|填|录入|排队|指路|疏导|"
+                 # errands done for someone: paying a bill, booking, getting medicine ("帮老人交了电费", "替阿婆挂了号")
+                 r"交|缴|办|挂号|挂了号|预约|约了|充值|充了|配药|寄)"
+                 # 代 + the errand, no one named between ("给独居老人代购了蔬菜"); not 代收点, 代缴费 (a service point, a fee).
+                 r"|(?:^|[在我,，\s]|那几天|那天)[\u4e00-\u9fff\d]{0,12}?代(?:取|买|购|缴|交|办|领|收|寄|填)(?!点|站|柜|费|处|服务|业务)")
 _HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted|volunteered (?:as|at|for|with|in|on)|"
                  r"(?:interpreted|translated) for)\b(?! (?:me|us)\b)")
 _EN_AHEAD = _rx(r"\bnext (?:week|month|year|weekend|time|mon|tue|wed|thu|fri|sat|sun)|\b(?:upcoming|this coming|soon|tonight)\b|"
