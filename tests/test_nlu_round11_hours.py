@@ -294,3 +294,34 @@ def test_errands_for_someone_are_help_given(text):
 ])
 def test_errand_words_that_are_no_help_given(text):
     assert claims.helped_frame(normalise(text)) is None
+
+
+# Chinese numerals of amounts: decimals with 点, minutes in tens after the hours, Cantonese 粒钟, 成个钟 and 骨;
+# a rest inside a stretch of the clock is taken off.
+@pytest.mark.parametrize("text,hours", [
+    ("帮社区整理档案二点五个小时", 2.5),
+    ("给老人剪指甲用了1点5小时", 1.5),
+    ("陪孤寡老人聊天一小时四十五", 1.75),
+    ("教阿姨们跳操一个钟二十", 4 / 3),
+    ("喺街站派傳單兩粒鐘", 2.0),
+    ("同長者做運動做咗成個鐘", 1.0),
+    ("幫手摺衫三個骨", 0.75),
+    ("早上8点到12点在服务站帮忙，中间吃饭休息了一小时", 3.0),
+    ("Manned the stall 10am to 4pm with an hour for lunch", 5.0),
+    ("巡逻两小时，休息半小时后又巡逻一小时", 3.0),
+])
+def test_chinese_numeral_amounts_and_rests(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("晚上九点一小时巡逻", 1.0),          # nine o'clock, then an hour: no 9.1
+    ("下午三点两个小时的义诊", 2.0),      # 两 is never a decimal digit
+    ("两小时十五号楼那边", 2.0),          # 十五 is a building
+])
+def test_clock_points_are_no_decimals(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+def test_bones_are_no_quarters():
+    assert parse_hours(normalise("摔了一跤，两个骨头裂了")) == (None, None)

@@ -88,15 +88,29 @@ def to_int_str(s: str) -> str | None:
 
 
 # Hours of service. Order matters: the most specific shapes first.
+# Minutes written in Chinese numerals straight after 点, with no 分 ("十一点四十五", "八点十五", "九点零五"): the forms of
+# tens (十五, 三十, 四十五) or 零 and a digit; never the number of what follows ("十点十五号楼", "八点二十个人").
+CN_CLOCK_MINUTES = (r"(?:[一二三四五]?十[一二三四五六七八九]?|零[一二三四五六七八九])"
+                    r"(?![\d一二三四五六七八九十点]|\s*(?:个|人|号|栋|楼|层|室|单元|幢|座|门|户|位|名|岁|次|天|块|元|米|斤|份|家|分钟|小时|钟头|年|月|度))")
+# 时 is the written 点 ("八时至十一时四十五分"); N个字 the Cantonese five minutes ("十点三个字" is 10:15).
+# A decimal said in Chinese: "一点五个小时", "1点5小时" (两 is never a decimal digit: "三点两个小时" is no 3.2).
+# After a part of the day or 从/到 the 点 is the clock's ("晚上九点一小时巡逻" is nine o'clock, then an hour).
+ZH_DECIMAL = (r"(?<!上午)(?<!下午)(?<!晚上)(?<!早上)(?<!中午)(?<!凌晨)(?<!傍晚)(?<![从到至晚早])(?<![\d一二两三四五六七八九十])"
+              r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})点[一二三四五六七八九\d](?!\d)")
 _ZH_HOURS = _rx(
-    rf"(?:(?P<n>{NUM})\s*[多来]?\s*(?:个)?\s*[多来]?\s*(?P<half>半)?|(?P<only_half>半)\s*个?)\s*[多来]?\s*"
+    # 粒 is the Cantonese classifier of hours ("三粒钟", "半粒钟").
+    rf"(?:(?P<n>{ZH_DECIMAL}|{NUM})\s*[多来]?\s*(?:个|粒)?\s*[多来]?\s*(?P<half>半)?|(?P<only_half>半)\s*[个粒]?)\s*[多来]?\s*"
     rf"(?:小时|钟头|个钟|钟(?![头点表])|h(?![a-z])|hr(?:s)?(?![a-z]))(?P<half_after>半)?"
     rf"(?:\s*(?:零|又)?\s*(?P<m>{NUM})\s*(?:分钟|分(?!享)|m(?:in(?:s|utes?)?)?\b)"
     # "一个钟头零一刻", "两小时三刻": quarters after the hours.
     rf"|\s*(?:零|又)?\s*(?P<qm>[一三]刻)(?:钟)?"
     # "1h30", "2小时15": minutes written straight after the unit, with no unit of their own.
-    rf"|(?<=[h时头])(?P<mb>[0-5]?\d)(?![\d:.]|\s*(?:[a-z%]|[个人元块号栋楼单室点岁次天米斤份户家位名层幢座门])))?"
+    rf"|(?<=[h时头])(?P<mb>[0-5]?\d)(?![\d:.]|\s*(?:[a-z%]|[个人元块号栋楼单室点岁次天米斤份户家位名层幢座门]))"
+    # "两小时四十五", "一个钟十五": the same in Chinese numerals.
+    rf"|(?<=[时头钟])(?P<mc>" + CN_CLOCK_MINUTES + "))?"
 )
+# Cantonese 骨 is a quarter of an hour ("两个骨"); not a bone ("骨头", "骨折").
+_GU = _rx(rf"(?P<n>{NUM})\s*个\s*骨(?![头折科架灰肉质])")
 _ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*多?\s*钟(?!头)")
 _ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*[多来]?\s*(?:分钟|min(?:s|utes?)?\b)")
 _EN_HOURS = _rx(
@@ -110,11 +124,6 @@ _EN_QUARTER = _rx(r"\b(?P<q>a|one|three)?\s*quarters?\s+of\s+an?\s+hour\b")
 _UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
 _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 # Minutes after 点 are never the number of a unit or building that follows ("7点到9点 2单元那片").
-# Minutes written in Chinese numerals straight after 点, with no 分 ("十一点四十五", "八点十五", "九点零五"): the forms of
-# tens (十五, 三十, 四十五) or 零 and a digit; never the number of what follows ("十点十五号楼", "八点二十个人").
-CN_CLOCK_MINUTES = (r"(?:[一二三四五]?十[一二三四五六七八九]?|零[一二三四五六七八九])"
-                    r"(?![\d一二三四五六七八九十点]|\s*(?:个|人|号|栋|楼|层|室|单元|幢|座|门|户|位|名|岁|次|天|块|元|米|斤|份|家|分钟|小时|钟头|年|月|度))")
-# 时 is the written 点 ("八时至十一时四十五分"); N个字 the Cantonese five minutes ("十点三个字" is 10:15).
 _CLOCK = (r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：|(?<![小钟])时(?!候|间|期|段|辰|刻|代|常|髦|尚|光|节|许|而|日))\s*(?P<{0}m>半|[一三]刻(?!钟)|[一二两三四五六七八九十]{{1,2}}\s*个\s*字|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分)|"
           + CN_CLOCK_MINUTES.replace("{", "{{").replace("}", "}}") + r")?\s*分?)")
 # Parts of the day before a clock time, Mandarin and Cantonese (朝早 morning, 下昼 afternoon).
@@ -132,6 +141,15 @@ _EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?:[:.](?P<am>\d{2}))?
                 r"(?:(?P<b>\d{1,2})(?:[:.](?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?(?!\d|\.\d)|(?P<noon>noon|midday)\b)")
 _DOTTED_BEFORE = _rx(r"[£$€¥￥]\s*$|\d[.,]?$")
 _DOTTED_AFTER = _rx(r"^\s*(?:hours?|hrs?|h|mins?|minutes?|m|km|kg|g|cm|mm|metres?|meters?|miles?|percent|pounds?|dollars?|quid|p|%|[元块米斤度])(?![a-z])")
+
+
+def _decimal(s: str) -> float | None:
+    """A number, or a decimal said with 点 ("一点五" -> 1.5, "1点5" -> 1.5)."""
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w, f = to_number(whole), to_number(frac)
+        return None if w is None or f is None else w + f / 10
+    return to_number(s)
 
 
 def _minutes_value(s: str | None) -> float:
@@ -324,10 +342,10 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
                 _ZH_DOUBT_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_SOFT_AFTER.search(text[m.end():m.end() + 4]))):
             vague(m)
         elif m.group("n") or m.group("only_half"):
-            n = 0.0 if m.group("only_half") else to_number(m.group("n"))
+            n = 0.0 if m.group("only_half") else _decimal(m.group("n"))
             if n is not None:
                 half = m.group("half") or m.group("only_half") or m.group("half_after")
-                add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m") or m.group("mb") or m.group("qm")) / 60)
+                add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m") or m.group("mb") or m.group("qm") or m.group("mc")) / 60)
     for m in _EN_QUARTER.finditer(text):  # minutes in other words: read as said, like "about 15 minutes"
         add(m, 0.75 if m.group("q") == "three" else 0.25)
     for m in _EN_HOURS.finditer(text):
@@ -355,6 +373,10 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
         n = to_number(m.group("n"))
         if n is not None and n == int(n) and 1 <= n <= 12 and not _ZI_NOT.search(text[max(0, m.start() - 4):m.start()]):
             add(m, n * 5 / 60)
+    for m in _GU.finditer(text):
+        n = to_number(m.group("n"))
+        if n is not None and n == int(n) and 1 <= n <= 8:
+            add(m, n * 0.25)
     for m in _QUARTERS.finditer(text):
         add(m, 0.25 if m.group("q") in ("一", "1") else 0.75)
     for rx in (_ZH_MINUTES, _EN_MINUTES):
@@ -443,6 +465,7 @@ def _elliptic(text: str, spans) -> list[tuple[int, int, float | None, str, str]]
     return out
 
 
+_WHOLE_HOUR = _rx(r"(?<=成)\s*个(?=\s*(?:钟|小时|钟头))")
 _ONE_DROPPED = _rx(r"(?<![\d零〇一二两俩三仨四五六七八九十几多半每各])个半(?=\s*(?:钟|小时|钟头|鐘|個鐘))")
 
 
@@ -452,6 +475,7 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
     Amounts said for separate parts add up ("昨天两小时，今天三小时" -> 5); a stated total wins ("一共两小时");
     a rate ("每趟一小时") and a restatement ("下午两点到五点，三个小时", "1.5 hours (90 minutes)") do not add."""
     text = _ONE_DROPPED.sub(r"一\g<0>", text)  # Cantonese 个半钟 drops the 一 of 一个半钟
+    text = _WHOLE_HOUR.sub("一个", text)  # Cantonese 成个钟, "a whole hour"
     spans = _spans(text)
     if not spans:
         return None, None
@@ -459,6 +483,27 @@ def parse_hours(text: str) -> tuple[float | None, str | None]:
     if vague:
         return None, vague[0]  # a duration was said, but no number of hours
     spans = sorted(spans + _elliptic(text, spans))
+    # A rest taken inside the stretch is no service: "8点到11点，中间休息了半小时" -> 2.5, "9 to 1 with a 30 min break".
+    rest = [sp for sp in spans if sp[4] == "d" and (_REST_BEFORE.search(text[max(0, sp[0] - 8):sp[0]])
+                                                    or _REST_AFTER.search(text[sp[1]:sp[1] + 16]))]
+    if rest and len(rest) < len(spans):
+        kept = [sp for sp in spans if sp not in rest]
+        v, words = _amount(text, kept)
+        off = sum(sp[2] for sp in rest)
+        # Only a stretch of the clock holds the rest; amounts of service said apart leave it out ("巡逻两小时，休息半小时后又巡逻一小时").
+        if v is not None and v - off > 0 and any(sp[4] == "r" for sp in kept):
+            return round(v - off, 4), words + " - " + " ".join(sp[3] for sp in rest)
+        return v, words
+    return _amount(text, spans)
+
+
+# A rest or a meal inside the stretch of the clock: "中间休息了半小时", "午休一小时", "扣除吃饭一小时", "with a 30 min break",
+# "an hour for lunch", "minus half an hour".
+_REST_BEFORE = _rx(r"(?:休息|歇|午休|吃饭|吃午饭|扣除|扣掉|减去|除去|不算|\bminus|\bless|\bbreak of|\bbreak for|\brested(?: for)?)\s*(?:了|咗)?\s*$")
+_REST_AFTER = _rx(r"^\s*-?\s*(?:break|rest|lunch break|tea break|for lunch|off for lunch|of rest)\b|^\s*(?:的)?(?:休息|午休|吃饭时间)")
+
+
+def _amount(text: str, spans) -> tuple[float | None, str | None]:
     for s, e, v, words, _ in spans:
         if _TOTAL.search(text[max(0, s - 16):s]):
             return v, words
