@@ -325,3 +325,17 @@ def test_clock_points_are_no_decimals(text, hours):
 
 def test_bones_are_no_quarters():
     assert parse_hours(normalise("摔了一跤，两个骨头裂了")) == (None, None)
+
+
+# A single weekday's numeral is no count of sessions; the count may be said elsewhere ("去了四次", "4 in all"), and a
+# rate "a go".
+@pytest.mark.parametrize("text,hours", [
+    ("每周二上午一个半小时，这个月一共去了三次", 4.5),
+    ("这个月每个星期六都去，去了四次，每次两个钟", 8.0),
+    ("Every Thursday this term, 5 in all, an hour a time at the reading club", 5.0),
+    ("Three Sunday mornings at the church car park, 2 hours a go", 6.0),
+    ("这个月四个周日在门口引导停车，每个周日一个半小时", 6.0),
+    ("这周五天都去了，每天两小时", 10.0),
+])
+def test_weekday_numerals_and_counts_said_apart(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)

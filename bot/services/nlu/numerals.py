@@ -174,6 +174,8 @@ _IDIOM_AFTER = _rx(r"^\s*(?:都|也)\s*(?:没|不|未|冇|唔|无)")
 # A count of sessions: "两节课", "三次", "教咗两堂", "2 sessions", "three shifts".
 _CLASSIFIERS = "节次堂趟场轮班回课晚天"
 _COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}]|上午|下午|晚上|早上|周末|星期|礼拜|周)(?!前|后|以前|以后|之前|内|里)")
+# "4 in all", "five in total": the number of sessions said as a total of them.
+_COUNT_EN_ALL = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?in\s+(?:all|total)\b")
 _COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|nights|evenings|mornings|afternoons|walks|picks|clean-?ups|runs|deliveries|drop-offs|talks|workshops|stints|slots|tours|outings|weekends|sittings)\b(?!\s+(?:ago|before|later|earlier))")
 # A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
 _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午)?\s*$|(?:每|各)\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上)?\s*(?:课|都|是|大概|约)?\s*$|"
@@ -185,7 +187,7 @@ _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午
 # 每日/每天/每晚/每次 likewise: "禮拜一至五每日朝早喺學校門口護學一個鐘".
 _EACH_IN_CLAUSE = _rx(r"(?:各(?![位种类样地家户楼栋单元部门方级大项自个处条界])|每\s*个?\s*(?:天|日|晚|夜|次|回|趟|场|节|堂|周|星期|礼拜|"
                       r"上午|下午|晚上|早上|朝早|夜晚))[^,，;；。!?！？\n]{0,24}$")
-_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
+_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:go|pop|visit|trip|turn)|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
                   r"every (?:day|morning|evening|night|afternoon|week|session|shift|visit))\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
@@ -251,9 +253,12 @@ def _count(text: str, rate) -> int | None:
     text = _DAY_SPAN_ZH.sub(lambda m: "\u25a1" * len(m.group(0)), text)
     for rx in (_DAY_LIST_ZH, _REL_LIST_ZH, _DATE_LIST_ZH):
         text = rx.sub(lambda m: "\u25a1" * len(m.group(0)), text)
+    # ... nor is a single weekday's ("每周三下午两小时，去了四次" counts four, not three; "四个周日" still counts four, and
+    # "这周五天" five days).
+    text = _WEEKDAY_NUMERAL.sub(lambda m: m.group(1) + "\u25a1", text)
     counts = [days] if days else []
     counts += [2 for _ in _PAIR_ZH.finditer(text)] + [2 for _ in _BOTH_EN.finditer(text)]
-    for rx in (_COUNT_ZH, _COUNT_EN):
+    for rx in (_COUNT_ZH, _COUNT_EN, _COUNT_EN_ALL):
         for m in rx.finditer(text):
             if m.start() < rate[1] and m.end() > rate[0]:
                 continue
@@ -264,6 +269,7 @@ def _count(text: str, rate) -> int | None:
 
 
 _WEEKDAY = re.compile(r"(周|星期|礼拜)([一二三四五六日天])")
+_WEEKDAY_NUMERAL = re.compile(r"(周|星期|礼拜)([一二三四五六日天])(?![天个次晚回趟])")
 _QUARTERS = _rx(r"(?P<q>[一三]|[13])\s*刻钟")
 # "一共两小时", "in total 3 hours": the total said outright wins over the parts.
 _TOTAL = _rx(r"(一共|总共|总计|合计|累计|共计|加起来|算下来|共|in total|total of|altogether|total)\s*[:：]?\s*(是|有|约|大概|差不多)?\s*$")
