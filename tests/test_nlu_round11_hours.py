@@ -339,3 +339,31 @@ def test_bones_are_no_quarters():
 ])
 def test_weekday_numerals_and_counts_said_apart(text, hours):
     assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+# English clock times in words: "half ten" (British 10:30), "half past", "quarter past/to", "o'clock", "ten thirty";
+# bare number words only after from/between and not counting something.
+@pytest.mark.parametrize("text,hours", [
+    ("Sat and read the paper to Mrs Ho, half ten to twelve", 1.5),
+    ("Sorted the book donations from half past two till four", 1.5),
+    ("quarter past nine to eleven on the library desk", 1.75),
+    ("Helped at the coffee morning from ten o'clock to half twelve", 2.5),
+    ("Did the school gate nine thirty to eleven", 1.5),
+    ("Litter picking from one to three along the canal", 2.0),
+])
+def test_english_word_clock_ranges(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "between two and four people came to the meeting",
+    "from two to four volunteers turned up",
+    "ten to twelve kids were playing football",
+])
+def test_number_words_that_count_are_no_clock_range(text):
+    assert parse_hours(normalise(text)) == (None, None)
+
+
+def test_reading_to_someone_with_a_word_range_is_a_claim():
+    r = parse("Sat and read the paper to Mrs Ho, half ten to twelve", now=NOW)
+    assert r.intent == "volunteer_claim" and r.hours == pytest.approx(1.5)

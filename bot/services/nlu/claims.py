@@ -26,7 +26,7 @@ _SERVICE_EN = _rx(
     r"\b(?:help(?:ed|ing)?|assist(?:ed|ing)?|clear(?:ed|ing)?|clean(?:ed|ing)?|swept|sweep(?:ing)?|paint(?:ed|ing)|"
     r"taught|teach(?:ing)?|tutor(?:ed|ing)?|coach(?:ed|ing)|mentor(?:ed|ing)|patrol(?:led|ling|s)?|visit(?:ed|ing)|"
     r"deliver(?:ed|ing)|sort(?:ed|ing)|hand(?:ed|ing) out|pick(?:ed|ing) up|litter|shovel(?:l?ed|l?ing)|grit(?:ted|ting)|"
-    r"set(?:ting)? up|steward(?:ed|ing)|marshal(?:l?ed|l?ing)|read(?:ing)? to|sat with|cook(?:ed|ing)|serv(?:ed|ing)|"
+    r"set(?:ting)? up|steward(?:ed|ing)|marshal(?:l?ed|l?ing)|read(?:ing)? (?:(?:the|a|an|some|his|her|their) )?(?:[a-z-]+ ){0,2}?to\b|sat (?:with|and (?:read|talked|chatted|played))|cook(?:ed|ing)|serv(?:ed|ing)|"
     r"organi[sz](?:ed|ing)|fix(?:ed|ing)|repair(?:ed|ing)|plant(?:ed|ing)|weed(?:ed|ing)|mow(?:ed|ing)|watered|"
     r"collect(?:ed|ing)|distribut(?:ed|ing)|translat(?:ed|ing)|escort(?:ed|ing)|accompan(?:ied|ying)|supervis(?:ed|ing)|"
     r"volunteer(?:ed|ing)?|snow clearing|spent|did|gave|worked|ran|led|sessions?|shifts?|"

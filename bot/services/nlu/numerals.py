@@ -139,6 +139,66 @@ _RANGE = _rx(
 # British writing dots the clock ("10.15 to 11.45", "2 to 4.30pm"); not money or amounts with a unit (_DOTTED_NOT).
 _EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?:[:.](?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–|到|至)\s*"
                 r"(?:(?P<b>\d{1,2})(?:[:.](?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?(?!\d|\.\d)|(?P<noon>noon|midday)\b)")
+# Clock times said in words: "half ten" (10:30, British), "half past two", "quarter past nine", "quarter to five",
+# "ten o'clock", "ten thirty", "noon". A range of them needs one said in words (digits alone are _EN_RANGE's), and
+# bare number words need from/between or o'clock ("ten to twelve kids" is no range).
+_H_WORD = r"(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_WCLOCK = (r"(?:(?P<{0}q>half|quarter)\s+past\s+(?P<{0}h1>" + _H_WORD + r")|quarter\s+to\s+(?P<{0}h2>" + _H_WORD + r")|"
+           r"half\s+(?P<{0}h3>" + _H_WORD + r")(?!\s*(?:an?\s+)?(?:hours?|hrs?|days?))|"
+           r"(?P<{0}h4>" + _H_WORD + r")\s*(?:o'?clock|(?P<{0}t>thirty|fifteen|forty-?five|twenty|forty|fifty|ten))|"
+           r"(?P<{0}n>noon|midday)|(?P<{0}h5>" + _H_WORD + r")(?:[:.](?P<{0}m5>\d{{2}}))?)\s*(?P<{0}ap>am|pm|a\.m\.|p\.m\.)?")
+_WORD_RANGE = _rx(r"\b(?P<kw>from|between)?\s*" + _WCLOCK.format("a") + r"\s*(?:to|until|till|and|-|–)\s*" + _WCLOCK.format("b") + r"\b")
+_MIN_WORDS = {"thirty": 30, "fifteen": 15, "forty-five": 45, "fortyfive": 45, "twenty": 20, "forty": 40, "fifty": 50, "ten": 10}
+
+
+def _word_clock(m, g: str) -> tuple[float, bool] | None:
+    """The hour of one clock time of _WORD_RANGE, and whether it was said in words; None if not one."""
+    if m.group(g + "n"):
+        return 12.0, True
+    for key, worded in (("h1", True), ("h2", True), ("h3", True), ("h4", True), ("h5", False)):
+        if m.group(g + key):
+            h = to_number(m.group(g + key))
+            break
+    else:
+        return None
+    if h is None:
+        return None
+    if key == "h1":
+        h += 0.5 if m.group(g + "q") == "half" else 0.25
+    elif key == "h2":
+        h -= 0.25
+    elif key == "h3":
+        h += 0.5
+    elif key == "h4" and m.group(g + "t"):
+        h += _MIN_WORDS.get(m.group(g + "t").replace("-", ""), 0) / 60
+    elif key == "h5":
+        h += int(m.group(g + "m5") or 0) / 60
+        worded = not m.group(g + "h5").isdigit()
+    ap = (m.group(g + "ap") or "").replace(".", "")
+    if ap == "pm" and h < 12:
+        h += 12
+    return h, worded
+
+
+# Bare number words are a count when a noun or a measure follows: "from five to eleven years old", "between two and four people".
+_COUNTED_AFTER = _rx(r"\s*(?:years?|yrs?|kids|children|people|persons|pupils|students|residents|volunteers|seniors|of\b|hours?|hrs?|"
+                     r"mins?|minutes?|days?|weeks?|months?|times|pounds?|quid|percent|%|(?!this\b|was\b|has\b|is\b|as\b|us\b|plus\b)[a-z]{2,}s\b)")
+
+
+def _word_range(m, text_after: str = "") -> float | None:
+    a, b = _word_clock(m, "a"), _word_clock(m, "b")
+    if a is None or b is None:
+        return None
+    # Said in words beyond a bare number ("half ten", "quarter past", "o'clock", "noon"), or bare words after from/between.
+    shaped = any(m.group(g + k) for g in "ab" for k in ("h1", "h2", "h3", "h4", "n"))
+    if not shaped and not (m.group("kw") and (a[1] or b[1]) and not _COUNTED_AFTER.match(text_after)):
+        return None
+    start, end = a[0], b[0]
+    if end <= start:
+        end += 12
+    return end - start if 0 < end - start <= 12 else None
+
+
 _DOTTED_BEFORE = _rx(r"[£$€¥￥]\s*$|\d[.,]?$")
 _DOTTED_AFTER = _rx(r"^\s*(?:hours?|hrs?|h|mins?|minutes?|m|km|kg|g|cm|mm|metres?|meters?|miles?|percent|pounds?|dollars?|quid|p|%|[元块米斤度])(?![a-z])")
 
@@ -336,6 +396,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
 
     for m in _RANGE.finditer(text):
         add(m, _zh_range(m), "r")
+    for m in _WORD_RANGE.finditer(text):
+        add(m, _word_range(m, text[m.end():m.end() + 16]), "r")
     for m in _EN_RANGE.finditer(text):
         if "." in m.group(0) and (_DOTTED_BEFORE.search(text[max(0, m.start() - 2):m.start()]) or _DOTTED_AFTER.search(text[m.end():m.end() + 10])):
             continue
