@@ -63,6 +63,9 @@ _THING_AT_FAULT = re.compile(r"坏|断|松|裂|不亮|不灵|失灵|没锁|锁�
 _WANTING = re.compile(r"希望|建议|提议|要是能|就好了|最好能|\b(?:why not|could (?:the|we)|it would be (?:nice|good|great)|should (?:put|have|add|get))\b", re.ASCII)
 # Care keywords that name a person, not a condition of one.
 _PERSON_ONLY = frozenset({"elderly", "old man", "old woman", "old lady", "old people", "senior", "seniors"})
+# The hazard concepts do not turn a message the intent head is this sure is a claim, a points or a status question
+# into an alarm ("积分能不能转给我老伴，她腿脚不好出不来"), whatever the intent cues found.
+HAZARD_INTENT_SURE = 0.6
 # Whether a hazard concept leans the category towards its class's category, as a frame does.
 HAZARD_CATEGORY_LEAN = True
 # How far a calm message about ordinary smoke (a barbecue, cigarettes, incense) leans away from safety_hazard.
@@ -86,18 +89,22 @@ _ASKS_ABOUT_REPORT = re.compile(
 _CALM = re.compile(r"(?<![急能])不(?:太|是很|怎么|用)?着急(?!吗|呢|么)|(?<![急能])不急(?![救诊吗呢么])|不是(?:什么)?(?:急事|紧急)|不紧急|唔急|没那么急|"
                    r"\b(?:not (?:an? |that |too |very )?(?:emergency|urgent)|no (?:emergency|rush|hurry)|nothing urgent|non.?urgent|not life.threatening)\b", re.ASCII)
 # An event told as over: even an `always` cue does not count in such a clause.
-_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|昨天|昨晚|\byesterday\b|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
+_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|昨天|昨晚|前天|前晚|\blast (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\byesterday\b|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
                          r"前几年|前些年|几年前|多年前|早年|(?:痕迹|印子|黑印|疤)|留下(?:的|来的)|"
                          r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b|\bonce\b|\bold (?:scorch|burn|fire|smoke|water)\w* (?:marks?|stains?|damage)\b", re.ASCII)
-_STILL_DANGEROUS = re.compile(r"还在|越来越|现在|又|仍然|一直|\b(still|again|now|getting worse|right now)\b", re.ASCII)
+_STILL_DANGEROUS = re.compile(r"还在(?!等)|越来越|现在(?!.{0,3}(?:好了|没事|正常|能用|可以用|修好))|又|仍然|一直|"
+                              r"\b(?:still(?! (?:waiting|no\b|nothing|not\b|hasn|haven|unresolved|no one|nobody|hoping|wondering))|"
+                              r"again(?!.{0,24}\b(?:last night|yesterday|last week|on (?:mon|tues|wednes|thurs|fri|satur|sun)day))|"
+                              r"(?<!works )(?<!working )(?<!fine )(?<!ok )(?<!okay )(?<!sorted )(?<!fixed )now|getting worse|right now)\b", re.ASCII)
 # "…没事了 但是还有味": a settled matter that is not quite settled.
 _STILL_AFTER_SETTLED = re.compile(r"(但是?|可是|不过).{0,8}(还有人|还在(冒|烧|漏|打|喷)|又(开始|着|烧|冒|漏|打)|又.{0,4}(起来|冒烟)|一直在(冒|烧|漏))|"
                                   r"\bbut\b.{0,30}\b((is|it.?s) (still|again) (burning|smoking|leaking|on fire)|started again|flared up|someone.?s still)", re.ASCII)
 # What the urgency model alone may not call an emergency: a small or slow matter ("有点渗水", "滴得不快"), one that
 # has lasted days or weeks ("已经一礼拜了", "for weeks"), or a request for routine looking-after ("平时有没有人去看看").
-_MINOR = re.compile(r"说了.{0,8}(?:还|又)(?:骂|凶|吼)|不大(?!了)|(?:拿|用)(?:个)?盆接着?|明天(?:能|可以)?(?:来|派)|直接挂了|挂掉了|没上当|擦破(?:点|一点)?皮|破了点皮|皮外伤|有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (little|bit)|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
-_STALE = re.compile(r"(好|几|两|三|四|五|一|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|(一|两|几|好几)(个)?(礼拜|星期|月)了|(好几|好些|好多)(个)?(天|礼拜|星期|周|月)(没|都|不)|"
-                    r"\bfor (days|weeks|months|ages|a week|a month)\b|\b(weeks|months) (now|ago)\b", re.ASCII)
+_MINOR = re.compile(r"说了.{0,8}(?:还|又)(?:骂|凶|吼)|不大(?!了)|(?:拿|用)(?:个)?盆接着?|明天(?:能|可以)?(?:来|派)|直接挂了|挂掉了|没上当|擦破(?:点|一点)?皮|破了点皮|皮外伤|有点|有一点|一点点|不严重|不太严重|不快|不急|不着急|接着了|接住了|暂时(倒|还|也)?没|还好|\b(a (?:little|bit)(?! (?:kid|boy|girl|one|child|baby|lad|lass|toddler|old))|slightly|not (urgent|serious|too bad)|no rush|when you (get|have) (a )?(chance|time))\b", re.ASCII)
+_STALE = re.compile(r"这几天|这些天|这段时间|这阵子|最近(?:几天|一段时间|一直|老|总|经常)|近来|(好|几|两|三|四|五|一|十)(个)?(天|礼拜|星期|周|月|年)了|都快.{0,3}(天|礼拜|星期|周|月)|(一|两|几|好几)(个)?(礼拜|星期|月)了|(好几|好些|好多)(个)?(天|礼拜|星期|周|月)(没|都|不)|"
+                    r"\bfor (days|weeks|months|ages|a week|a month)\b|\b(weeks|months) (now|ago)\b|\bfor (?:the (?:past|last) )?(?:\d+|two|three|four|five|several|a few|many) (?:days|weeks|months)\b|"
+                    r"\b(?:lately|recently|these (?:past |last )?(?:few )?(?:days|weeks|nights))\b", re.ASCII)
 _ROUTINE_CARE = re.compile(r"平时|定期|经常去|有没有人(去|来|能)?(看看|照顾|陪|关心)|能不能(派人|安排人|常去|多去)|"
                            r"\b(now and then|from time to time|regularly|every so often|pop in|look in on|check (in )?on (her|him|them) (sometimes|now|regularly))\b", re.ASCII)
 # What a message asks for says it is no alarm to the urgency model alone: mediation between neighbours, a form, a
@@ -110,7 +117,10 @@ _REQUEST_NOT_ALARM = re.compile(r"调解|调和|评评理|协调一下|报名|�
 # a frame or a hazard concept must speak for the danger instead.
 RARELY_URGENT_MASS = 0.7
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
-_HYPOTHETICAL = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
+_HYPOTHETICAL = re.compile(r"(?:担心|害怕|生怕).{0,12}(?:会|哪天|以后|将来|万一|出事)|(?<![害可])怕(?:哪天|出事|着火|会|万一)|看着(?:就|都|真|挺|很)?(?:怕|害怕|吓人|心慌|瘆)|隐患|迟早|关键时候|以备|防患|"
+                           r"(?<![不])会(?:被)?(?:刮|划|摔|伤|砸|碰|烫|夹|绊|磕|扎|割|触电|着火|出事)(?:伤|到|着|倒)?|"
+                           r"\b(?:worried|worries me|scares me|afraid (?:that|it|someone|somebody|a|the)|could (?:get )?(?:hurt|cut|injure|scratch)|accident waiting|fire (?:hazard|risk)|death trap|matter of time)\b|"
+                           r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
 # A clause that supposes ("要是…", "if …"): even an `always` cue inside it reports nothing, unless it says 'still'/'now'.
 _CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|(?:担心|害怕|生怕).{0,24}(?:会|可能|哪天)|(?:以后|将来|迟早).{0,16}会|真(?:要|的)?(?:着火|起火|烧起来|失火|出事|塌)了?|\b(?:if|what if|in case|suppose)\b", re.ASCII)
@@ -264,6 +274,35 @@ _LIGHTS_OUT = re.compile(r"(?:灯|灯光|照明)(?:都|全|也)?(?:坏|不亮|�
 _LATE_FOR = re.compile(r"(?:着急|赶着?|急着|要)(?:去)?(?:上班|上学|出门|开会)|\blate for (?:work|school|a meeting)\b", re.ASCII)
 
 
+# A lasting discomfort, not an emergency, for the model alone: the heating cold or off ("暖气不热，屋里才十二度").
+_DISCOMFORT = re.compile(r"(?:暖气|暖器|供暖|地暖|电暖气|取暖器|\b(?:heating|heater|radiator)s?\b).{0,12}(?:不热|不好使|不暖|坏|停|没|冰|凉|\b(?:broke|broken|not working|isn.?t working|off|cold|lukewarm|dead)\b)|"
+                         r"冷得(?:跟|像|要命|不行)|冻得(?:不行|睡不着)|\b(?:freezing cold|so cold|sleeping in (?:his|her|their) coats?)\b", re.ASCII)
+# A smell the writer names an ordinary source of (urine, droppings, rubbish): foul, not dangerous, for the model alone.
+_FOUL_SOURCE = re.compile(r"尿|屎|粪|鸽子|垃圾|剩菜|剩饭|馊|泔水|腐烂|烂菜|猫砂|\b(?:urine|pee|piss|poo|poop|faeces|feces|dung|droppings|rubbish|garbage|bins?|rotting|compost)\b", re.ASCII)
+_DANGER_SMELL = re.compile(r"煤气|燃气|天然气|液化气|瓦斯|焦|糊|烧|烟|臭鸡蛋|头晕|恶心|想吐|\b(?:gas|burn\w*|smoke|smoky|fumes?|dizzy|headache)\b", re.ASCII)
+# Rain running off a roof through a downpipe: outside the homes, for the model alone.
+_OUTSIDE_DRAIN = re.compile(r"雨水管|落水管|排水管|\b(?:downpipe|drainpipe|gutters?|rain ?water pipe)\b", re.ASCII)
+_WATERY = re.compile(r"水|漏|爆|裂|\b(?:water|leak\w*|burst|overflow\w*|pouring|gushing)\b", re.ASCII)
+_INDOORS = re.compile(r"家里|屋里|室内|进水|灌进|电|\b(?:inside|into (?:the |our |my )?(?:flat|home|house)|electric\w*)\b", re.ASCII)
+# A question for information ("有谁知道…还能看病不"): asked of the neighbours, no alarm for the model alone.
+_INFO_QUESTION = re.compile(r"有谁知道|谁知道|有没有人知道|有冇人知|\b(?:does|do) any(?:one|body) know\b|\bany(?:one|body) know\b", re.ASCII)
+# Where or how to get a card, a form, a service: never an alarm for the model, however sure (unlike the softer
+# requests of _REQUEST_NOT_ALARM); Cantonese forms included (喺边度办, 点样申请).
+_SERVICE_QUESTION = re.compile(r"(?:在哪|哪里|哪儿|边度|喺边|去哪)(?:里|度)?(?:可以|能|先)?(?:办|领|申请|报名|攞|登记|交|买|换)|(?:怎么|点样|点)(?:办理|申请|报名|领|攞|登记)|"
+                               r"\b(?:where|how) (?:do|can|should) (?:i|we|you|my \w+) (?:apply|register|get|sign up|collect|renew)\b", re.ASCII)
+
+
+# Kept upstairs or in by a lift out of order ("电梯坏了好几天下不了楼", "the elderly on the 20th floor can't get down"): a
+# hardship to solve, not an emergency, where that is all the danger there is.
+_LIFT_OUT = re.compile(r"(?:电梯|升降机|\blifts?\b|\belevators?\b).{0,24}(?:坏|停|不动|不能用|用不了|维修|检修|\b(?:out|broken|not working|isn.?t working|down|off)\b)|(?:电梯|lift)\S{0,2}(?:一坏|又坏)", re.ASCII)
+_STRANDED = re.compile(r"下不了楼|下不来|下不去|上不去|上不来|上不了楼|出不来|出不去|出不了门|没(?:法|办法)?(?:出门|下楼)|没出门|"
+                       r"\b(?:can.?t|cannot|couldn.?t|unable to) (?:get|go|come) (?:down|up|out|downstairs|upstairs)\b|\bstuck (?:upstairs|at home|indoors)\b", re.ASCII)
+
+
+def _only_stranded(evidence: list[str]) -> bool:
+    return bool(evidence) and all(_STRANDED.search(e) for e in evidence)
+
+
 def _model_vetoed(text: str, tax: Taxonomy) -> bool:
     """The urgency model's view alone does not raise the alarm for a matter told as over, past, small, lasting for
     days, or a request for routine care."""
@@ -272,6 +311,12 @@ def _model_vetoed(text: str, tax: Taxonomy) -> bool:
             v = tax.danger.vetoes.get(name)
             if v is not None and v.rx.search(text) and not (name in ("past", "long_ago", "habitual") and _STILL_DANGEROUS.search(text)):
                 return True
+    if _DISCOMFORT.search(text) or _INFO_QUESTION.search(text) or (_LIFT_OUT.search(text) and _STRANDED.search(text)):
+        return True
+    if _SMOKE_OR_SMELL.search(text) and _FOUL_SOURCE.search(text) and not _DANGER_SMELL.search(text):
+        return True
+    if _OUTSIDE_DRAIN.search(text) and _WATERY.search(text) and not _INDOORS.search(text):
+        return True
     return bool(_PAST_EVENT.search(text) and not _STILL_DANGEROUS.search(text)) or bool(
         _MINOR.search(text) or _STALE.search(text) or _ROUTINE_CARE.search(text)) or bool(
         (_WEAR.search(text) or _LIGHTS_OUT.search(text) or _LATE_FOR.search(text)) and not _STILL_DANGEROUS.search(text))
@@ -279,6 +324,21 @@ def _model_vetoed(text: str, tax: Taxonomy) -> bool:
 
 def _rarely_urgent_mass(tax: Taxonomy, probs: dict[str, float]) -> float:
     return sum(p for c, p in probs.items() if c in tax.categories and tax.categories[c].extra.get("rarely_urgent"))
+
+
+# Something wanted so that danger is met or prevented ("能不能每户发个一氧化碳报警器", "建议装…", handing alarms out):
+# a cue inside such a sentence names the danger, nobody is in it now.
+_PREVENTION = re.compile(r"能不能.{0,8}(?:发|装|配|给|搞|安排|加|买|设|建)|可不可以.{0,8}(?:发|装|配|给|搞|安排|加|设|建)|建议|提议|希望(?:能|可以)?.{0,8}(?:装|配|发|加|安排|搞|设)|"
+                         r"最好(?:能)?.{0,4}(?:装|配|发|加)|(?:每户|每家|家家户户?)(?:都)?(?:发|装|配)|(?:发|装|送|安装|派|领|检查|换)(?:了|个|些|一批)?.{0,8}报警器|关键时候|以备|防患|"
+                         r"\b(?:should (?:install|fit|put|give|provide|hand out)|suggest\w*|could (?:we|you|the \w+) (?:install|fit|provide|give|hand out|get)|it would be (?:good|nice|great)|hand(?:ed|ing)? out)\b", re.ASCII)
+_HAPPENING_NOW = re.compile(r"正在|现在|刚刚|刚才|此刻|快来|\b(?:right now|now|at the moment)\b", re.ASCII)
+# 救命 said of what a thing could do ("关键时候能救命"), not a cry
+_SAVES_LIVES = re.compile(r"(?:能|可以|会|能够|用来|关键时候|关键时刻)(?:救命|救人)", re.ASCII)
+# thanks for help given: no cry for help
+_GRATITUDE = re.compile(r"\b(?:thanks?|thank you|thx|cheers|appreciate\w*)\b.{0,24}\bhelp|谢谢.{0,6}帮忙|感谢.{0,6}帮助", re.ASCII)
+# an animal hurt or lying somewhere ("an injured stray dog lying near the entrance"), no person hurt or attacked
+_ANIMAL_SUBJECT = re.compile(r"流浪(?:狗|猫)|(?:一|这|那|有)(?:只|条)(?:小)?(?:狗|猫|鸟|鸽子)|\b(?:stray|injured|a|an|the) (?:\w+ )?(?:dog|cat|puppy|kitten|bird|fox|pigeon)\b", re.ASCII)
+_PERSON_OR_ATTACK = re.compile(r"孩子|小孩|老人|路人|行人|大爷|阿姨|咬|扑|追|蛰|叮|抓伤|\b(?:man|woman|child|kid|boy|girl|person|people|lady|guy|he|she|bit|bite|bitten|biting|attack\w*|chas\w*|lung\w*|stung)\b", re.ASCII)
 
 
 def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
@@ -319,6 +379,19 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
                 continue  # "困人求救电话是空号": the lift's emergency number, not someone trapped
             if word.strip() == "救命" and _EXCLAIMING.search(text):
                 continue  # "救命 这蚊子也太多了吧": a cry of exasperation
+            if "救命" in word and _SAVES_LIVES.search(clause):
+                continue  # "关键时候能救命": what an alarm could do
+            if "help" in word and _GRATITUDE.search(sentence):
+                continue  # "Thanks for your help!"
+            if _PREVENTION.search(sentence) and not _HAPPENING_NOW.search(sentence):
+                continue  # "能不能每户发个一氧化碳报警器": a prevention wanted
+            if re.search(r"chok|呛|熏|stink|smell|味|臭", word) and hazards._FOUL_SMELL.search(sentence) \
+                    and not hazards._SOMEONE_HURT.search(sentence) and not _DANGER_SMELL.search(sentence):
+                continue  # "the bins stink of rotting rubbish, it's choking": foul, nobody is choking
+            if _OUTSIDE_DRAIN.search(sentence) and not _INDOORS.search(sentence):
+                continue  # "落水管裂了 雨水顺着墙往下流": a downpipe outside, no home is flooding
+            if _ANIMAL_SUBJECT.search(sentence) and not _PERSON_OR_ATTACK.search(_ANIMAL_SUBJECT.sub("", sentence)):
+                continue  # "an injured stray dog lying near the entrance": an animal's plight, a matter for the pets team
             if _ALARM_WORD.search(word) and _routine(text, m.start(), m.end(), tax) and not _SYMPTOM.search(text):
                 continue  # "烟雾报警器一直滴滴响 是不是该换电池了": a battery, not a fire
             if any(a in clause for a in tax.urgency_always) or not any(n.search(clause) for n in tax.urgency_not_if):
@@ -428,18 +501,22 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     place = extract_place(norm)
     urgent, urgent_ev = detect_urgency(norm, tax)
     frames = tax.danger.detect(norm) if tax.danger is not None else []
-    # Cantonese read once more in Mandarin words, so the danger rules (written in Mandarin) apply to it as well.
+    # Cantonese read once more in Mandarin words, so the danger rules (written in Mandarin) apply to it as well; and
+    # the text with misspelt or mis-heard danger words put right (没气露了 -> 煤气漏了, "gass leek"), see hazards.canon.
     yue = to_mandarin(norm)
-    if yue != norm:
-        u2, ev2 = detect_urgency(yue, tax)
+    variants = [v for v in dict.fromkeys((yue, hazards.canon(norm), hazards.canon(yue))) if v != norm]
+    yue = hazards.canon(yue)
+    for v in variants:
+        u2, ev2 = detect_urgency(v, tax)
         urgent, urgent_ev = urgent or u2, urgent_ev + [e for e in ev2 if e not in urgent_ev]
         if tax.danger is not None:
-            frames = frames + [h for h in tax.danger.detect(yue) if all(h.frame != f.frame for f in frames)]
+            frames = frames + [h for h in tax.danger.detect(v) if all(h.frame != f.frame for f in frames)]
     # The asymmetric rule: a strong present-danger signal (a hazard with a marker of now in one clause, a victim
     # writing, a beating or a scam under way) is urgent whatever vetoes other clauses hold; see danger.PresentDanger.
     strong = tax.danger.strong_present(norm) if tax.danger is not None else []
-    if yue != norm and tax.danger is not None:
-        strong = strong + [h for h in tax.danger.strong_present(yue) if all(h.frame != f.frame for f in strong)]
+    for v in variants:
+        if tax.danger is not None:
+            strong = strong + [h for h in tax.danger.strong_present(v) if all(h.frame != f.frame for f in strong)]
     frames = frames + [h for h in strong if all(h.frame != f.frame for f in frames)]
     if frames:
         urgent = True
@@ -449,6 +526,13 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     calm = bool(_CALM.search(norm))
     if urgent and calm and not strong:
         urgent, urgent_ev, frames = False, [], []  # "not an emergency, he's fine": the writer's own word
+    if urgent and not strong and _LIFT_OUT.search(norm) and _only_stranded(urgent_ev):
+        urgent, urgent_ev, frames = False, [], []  # "电梯坏了 老人下不了楼": kept in by a broken lift
+    served = claims.claim_frame(norm)
+    if urgent and not strong and served is not None and not _HAPPENING_NOW.search(norm):
+        # "helped Mrs Chen move her things upstairs before the flood came in, 1h15m": a service of the writer's, done
+        # and timed; the danger it names is the occasion of the service, over by the time of writing.
+        urgent, urgent_ev, frames = False, [], []
     frame_cats = tuple(dict.fromkeys(h.category for h in frames if h.category))
     if "public_order" in frame_cats:
         # Someone hurt in a fight is a matter for public order first ("打起来了 一个人头上都是血").
@@ -523,6 +607,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         if (p_urgent >= URGENT_THRESHOLD or (p_urgent >= URGENT_NOW_THRESHOLD and _NOW.search(norm))) \
                 and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) and not _NOT_REAL.search(norm) \
                 and not _model_vetoed(norm, tax) and not any(n.search(norm) for n in tax.urgency_not_if) \
+                and not _SERVICE_QUESTION.search(norm) and not _SERVICE_QUESTION.search(yue) and not _PREVENTION.search(norm) \
+                and not (_ANIMAL_SUBJECT.search(norm) and not _PERSON_OR_ATTACK.search(_ANIMAL_SUBJECT.sub("", norm))) \
                 and not (_SMOKE_OR_SMELL.search(norm) and _ordinary_smoke(norm, 0, len(norm), tax)) \
                 and (p_urgent >= URGENT_SURE_THRESHOLD or (
                     not _nuisance(norm, tax) and not _EXCLAIMING.search(norm) and not _REQUEST_NOT_ALARM.search(norm)
@@ -533,8 +619,11 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
     # The hazard concepts (hazards.py), where neither the rules nor the model found danger: an acute description of a danger class is urgent unless the message says it
     # is over, past, supposed, a drill, a rules question, a purchase, hearsay or a habit. They do not turn a message
     # the intent cues call a claim, a status or a points question into an alarm ("any update on the gas smell?").
-    if not urgent and not calm and (intent == "report" or intent not in cue_hits) and not _ASKS_ABOUT_REPORT.search(norm):
+    if not urgent and not calm and (intent == "report" or (intent not in cue_hits and probs.get(intent, 0.0) < HAZARD_INTENT_SURE)) \
+            and not _ASKS_ABOUT_REPORT.search(norm) and served is None:
         hz = hazards.detect(yue, tax.danger.vetoes if tax.danger is not None else None)
+        if hz and _LIFT_OUT.search(norm) and _only_stranded([h.text for h in hz]):
+            hz = []  # kept in by a broken lift, nothing more
         if hz:
             urgent = True
             urgent_ev = [h.text for h in hz]

@@ -30,6 +30,56 @@ _ROAD = r"(?:马路中间|路中间|马路上|公路上|国道上|大路上|车�
 _ELECTRIC_FIXED = r"(?:电箱|电表箱|电表|配电|电闸|闸箱|插座|插头|电线|电缆|电掣|开关|灯头|灯座|灯具|吊灯|电灯|电器|电脑|浴霸|变压器|充电桩)"
 _ELECTRIC = r"(?:电箱|电表箱|电表|配电|电闸|闸箱|插座|插头|电线|电缆|电掣|开关|灯头|灯座|灯具|吊灯|电灯|电器|电脑|浴霸|变压器|充电桩|电动车|电瓶|电池)"
 
+# ---- typo-tolerant reading ------------------------------------------------------------------------------------
+# Residents type fast and voice typing writes homophones: 没气露了 for 煤气漏了, 燃汽/然气/天燃气 for 燃气/天然气, 着伙 for 着火,
+# "gass leek" for "gas leak". `canon` rewrites such forms of the danger words (gas, its leaking, fire, smoke) into the
+# standard ones, only where the context makes the danger word the likely one (没气 only before a smell or a leak and after
+# a word that introduces one: 一股没气味, 谁家没气露了; never 煤气罐没气了, a tank run empty). The parser reads the
+# rewritten text with every danger stage, beside the text as written.
+_GAS_TYPO = r"(?:(?<![轮车胎])(?:没|霉|媒|梅|美|眉)气|煤汽|燃汽|天燃气|天然汽|(?<![天燃自])然气|沼气罐)"
+_CANON = [
+    (re.compile(r"(一股|有股|一阵|闻到|闻着|闻见|好大的?|很大的?|好浓的?|浓浓的?|是不是|像是|好像|谁家|家里|楼道里?|楼到里?|屋里)" + _GAS_TYPO + r"(?=味|的味|露|漏|泄|泻)"), r"\1煤气"),
+    (re.compile(_GAS_TYPO + r"(?=(?:露|漏|泄|泻)了|(?:露|漏|泄|泻)气|泄露|泄漏|的味道|味道|味儿|罐|灶|阀|管|表)"), "煤气"),
+    (re.compile(r"(煤气|燃气|天然气|液化气|石油气|瓦斯|气罐|气管|煤气罐|气阀)(?:露|泻)(?=了|气|出|得|$|[,，。!！ ])"), r"\1漏"),
+    (re.compile(r"露气(?=了|味|$|[,，。!！ ])"), "漏气"),
+    (re.compile(r"臭(?:机|鸡|几)(?:蛋|旦)"), "臭鸡蛋"),
+    (re.compile(r"(?<![合伙同])(着|起|失)(?:伙|活|货)了"), r"\1火了"),
+    (re.compile(r"冒(?:眼|淹|焉)(?!睛|泪)"), "冒烟"),
+    (re.compile(r"\bgass?y? ?(?:leek|leke|lek)\b"), "gas leak"),
+    (re.compile(r"\bgass\b|\bgaz\b"), "gas"),
+    (re.compile(r"\bsmel\b|\bsmeel\b"), "smell"),
+    (re.compile(r"\bsmoak\w*|\bsmok\b"), "smoke"),
+    (re.compile(r"\b(on|caught|catching) (?:fier|fi?re?)\b"), r"\1 fire"),
+]
+
+
+def canon(text: str) -> str:
+    """The normalised text with misspelt or mis-heard danger words put right (see _CANON)."""
+    for rx, rep in _CANON:
+        text = rx.sub(rep, text)
+    return text
+
+
+# a small child: its being alone in a public place with no adult in sight is an emergency
+_SMALL_CHILD = (r"(?:小小孩|小不点|小娃娃|娃娃|宝宝|婴儿|幼儿|(?:[一二两三四五六1-6]|两三|三四|四五|五六)岁(?:多)?(?:左右)?(?:大)?的?(?:小)?(?:孩子|小孩|孩|男孩|女孩|娃|宝宝|小朋友|小男孩|小女孩|小姑娘)|"
+                r"小(?:男孩|女孩|朋友|孩|娃)|\b(?:toddler|little (?:kid|boy|girl|one|child|lad)|small (?:kid|child|boy|girl)|young (?:kid|child)|baby|infant|"
+                r"(?:[1-6]|one|two|three|four|five|six).(?:year|yr).old|(?:maybe|about|around|aged) (?:[1-6]|one|two|three|four|five|six)\b))")
+_NO_ADULT = (r"(?:(?:没|没有|不见|看不到|找不到|没看到|没看见|没见)(?:个|一个|任何)?(?:大人|家长|爸妈|父母|爸爸妈妈|妈妈|爸爸|人(?:管|看|陪|跟))|"
+             r"(?:边上|旁边|身边|周围)(?:都)?(?:没|没有)(?:人|大人)|大人(?:不在|没在|唔喺)|一个人|自己一个|独自|"
+             r"\b(?:alone|on (?:his|her|their) own|by (?:him|her|them)self|no (?:adults?|parents?|grown.?ups?|one with (?:him|her))|nobody with (?:him|her)|"
+             r"(?:can.?t|cannot|couldn.?t|don.?t) see (?:any|his|her|the)? ?(?:parents?|adults?|mum|mom|dad|grown.?ups?)|(?:parents?|adults?) nowhere)\b)")
+_PUBLIC = (r"(?:公交站|车站|站台|地铁|马路|路边|路口|街上|大街|超市|商场|菜市场|市场|广场|门口|小区门|大门|停车场|公园|楼下|路上|"
+           r"\b(?:bus stop|station|road|street|junction|crossing|shop|supermarket|market|car park|parking|gate|park|square|outside|pavement|platform))")
+
+_AT_HEIGHT = (r"(?:冰溜子|冰凌|冰锥|冰柱|冰挂|积雪|雪块|雨搭|雨棚|遮阳棚|雨篷|棚子|花盆|花架|空调外机|外机|广告牌|招牌|灯箱|玻璃|窗户|窗框|窗扇|瓷砖|墙皮|外墙|铁皮|彩钢板|板子|树枝|断枝|檐|房檐|屋檐|晾衣架|防盗网|"
+              r"\b(?:icicles?|canopy|awning|flower ?pots?|plant pots?|pots|air.?con\w*|sign|panel|pane|window|tiles?|branch|gutter|sheet|snow)\b)")
+_LOOSE = (r"(?:晃荡|晃悠|晃来晃去|直晃|在晃|晃|摇|松了|松动|塌了一半|压塌|压弯|断了一半|掉了一半|半掉|耷拉|吊着|挂着|悬着|挂在那|要掉|快掉|老长|一排|"
+          r"\b(?:loose|swinging|dangling|hanging|wobbl\w*|rattling|flapping|half (?:off|down|collapsed|hanging)|about to (?:fall|drop|come down)|huge|massive)\b)")
+_BELOW_IN_USE = (r"(?:(?:底下|下面|下方|下边|楼下)(?:就|正)?(?:是|有|对着)?.{0,6}(?:走道|过道|通道|人行道|路|单元门|门口|入口|出口|大门|幼儿园|学校|小孩|孩子|小朋友|老人|行人|有人|人来人往|人走|人过)|"
+                 r"(?:天天|每天|经常|老|总|一直)(?:都)?有人(?:过|走|经过|路过|进出)|"
+                 r"\b(?:over|above|right above|overhanging)\b (?:the |a |our )?(?:path|pavement|sidewalk|walkway|entrance|doorway|door|gate|stairs|playground|footpath|street)|"
+                 r"\b(?:people|kids|children|residents|everyone)\b (?:walk|pass|go|are walking|are passing)\w* (?:under|below|beneath|underneath))")
+
 _CLASSES: dict[str, tuple[str, list[str]]] = {
     # fire, smoke, burning smells, glow, heat
     "fire": ("safety_hazard", [
@@ -46,7 +96,10 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
     ]),
     # gas: smell, hiss, escaping, poisoning signs
     "gas": ("safety_hazard", [
-        r"(煤气|燃气|天然气|液化气|石油气|gas)(的)?(味|臭)|臭鸡蛋(的)?味|泄漏|一氧化碳|煤气中毒|co中毒",
+        r"(煤气|燃气|天然气|液化气|石油气|gas)(的)?(味|臭)|臭鸡蛋(的)?味|泄漏|一氧化碳(中毒|超标)|煤气中毒|co中毒",
+        # an alarm (carbon monoxide, gas, smoke) sounding without pause, not a battery's chirp: someone may be down inside
+        r"(?:(?:一氧化碳|煤气|燃气|烟感|烟雾|火警|消防)报警器?|报警器).{0,10}(一直(在)?(响|叫|鸣|嘀|滴)|不停(地)?(响|叫|鸣|嘀)|响个不停|叫个不停|狂响|响了(一|半|好|几|整)|从.{0,10}(就|一直)(在)?(响|叫))|"
+        r"\b(?:co|carbon monoxide|gas|smoke|fire) (?:alarm|detector)s?\b.{0,30}\b(?:non.?stop|continuous\w*|constantly|won.?t stop|hasn.?t stopped|for (?:an? |\d+ |two |three |several |the last )?(?:hours?|hour)|since (?:this|last|about|\d)|all (?:day|night|afternoon|morning|evening))",
         r"(煤气|燃气|天然气|液化气|气罐|煤气罐|气瓶|气阀|灶|气表|燃气表|煤气表|煤气喉).{0,10}(漏|嘶嘶|呲呲|滋滋|咝咝|冒气|冒白气|往外冒|往外喷|喷)",
         r"嘶嘶|呲呲|咝咝",
         r"(头晕|头痛|头疼|恶心|想吐).{0,10}(味|气)|(味|气).{0,10}(头晕|头痛|头疼|恶心|想吐)|刺鼻",
@@ -117,6 +170,9 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"\b(?:alone|unattended|no (?:adult|parent|grown.?up)s?|by (?:himself|herself))\b.{0,40}\b(?:road|street|water|pond|river|lake|pool|window|ledge|roof|balcony)\b",
         r"\b(?:road|street|water|pond|river|lake|pool|window ?sill|ledge|roof|balcony)\b.{0,40}\b(?:alone|unattended|no (?:adult|parent)s?|in sight|by (?:himself|herself))\b",
         _VUL_EN + r"\b.{0,40}\b(?:window ?sill|ledge|thin ice)\b|\bice\b.{0,12}\bcrack",
+        # a small child alone where strangers and traffic pass, no adult in sight (crying, wandering, at a bus stop)
+        _SMALL_CHILD + r".{0,40}" + _NO_ADULT + r".{0,40}(?:" + _PUBLIC + r"|哭|在找|乱走|乱跑|\b(?:crying|wandering|sobbing|lost)\b)|"
+        + _SMALL_CHILD + r".{0,40}(?:" + _PUBLIC + r"|哭|\b(?:crying|sobbing|wandering)\b).{0,40}" + _NO_ADULT,
     ]),
     # violence or a weapon, under way
     "violence": ("public_order", [
@@ -158,6 +214,10 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"\b(?:blown (?:down|over)|fell|fallen|down)\b.{0,40}\b(?:across|over|onto|blocking) (?:the )?(?:path|pavement|sidewalk|walkway|footpath|road|pedestrian)\w*.{0,60}\b(?:more|others?|rest)\b.{0,30}\b(?:swinging|loose|moving|wobbling|about to)\b|"
         r"摇摇欲坠|要掉不掉|随时(会|要|可能)?(掉|倒|塌|断|飞|砸)|(裂|缝).{0,6}越来越大|越裂越大|(墙|楼|顶|天花).{0,4}(塌|坍)|坍塌|巨响.{0,12}(震|抖)|(塔吊|吊车|吊臂|吊着).{0,12}(晃|掉|头顶)|警戒线",
         r"\b(?:falling|dropping|coming) (?:off|down|from|away)\b|\b(?:chunks?|bits|pieces|tiles?|bricks?|concrete|glass|debris|plaster|panels?)\b.{0,24}\b(?:fell|falling|dropp\w*|came (?:off|down))\b|\babout to (?:fall|collapse|come down|give way|snap)\b",
+        _AT_HEIGHT + r".{0,16}(?:掉下来|砸下来|掉了下来|\b(?:fell|fallen|dropped|came down|came off)\b).{0,40}(?:差点|险些|差一点|\b(?:nearly|almost)\b) ?(?:砸|\bhit\b)",
+        # something loose or hanging at height over a path in use: icicles, a canopy crushed by snow, a pot, a panel
+        _AT_HEIGHT + r".{0,30}" + _LOOSE + r".{0,40}" + _BELOW_IN_USE + r"|(?:冰溜子|冰凌|冰锥|冰柱|冰挂|\bicicles?\b).{0,40}" + _BELOW_IN_USE + r"|"
+        + _BELOW_IN_USE + r".{0,16}(?:掉下来|砸下来|落下来|\b(?:fall|falls|fell|drop|drops|come down|comes down)\b).{0,8}(?:能|会|就)?(?:砸|\b(?:kill|hit|hurt)\b)",
         r"\b(?:collaps\w*|caving in|hanging (?:loose|off|over|by)|swinging (?:over|in the wind)|give way|giving way|could come down|leaning (?:over|towards|on)|sagging|crack\w*.{0,20}(?:getting bigger|widening))\b",
     ]),
     # water pouring into homes, cellars, car parks; burst pipes; sewage coming up
@@ -172,6 +232,8 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(家|屋|客厅|卧室|地下室|车库|一楼|电梯井).{0,8}(进水|淹了|被淹|水浸|全是水|都是水)|水.{0,10}(到|过)了?(膝盖|脚踝|腰|车门|小腿)|还在(涨|往里|灌)",
         r"\b(?:flood\w*|burst (?:pipe|main)|pipe (?:has )?burst|ankle.deep|knee.deep|rising water)\b|\b(?:bath|toilet|sink|sewage|drain|river|water)\w*\b.{0,40}\b(?:overflow\w*|backing up|rising)\b.{0,40}\b(?:into|onto|through|down|all over|floor|ceiling|walls?|bedroom|kitchen|living room|flat|home|house)\b",
         r"\bwater\b.{0,10}\b(?:pouring|gushing|coming|rushing|flowing|pour\w*)\b.{0,20}\b(?:in|into|through|under|down)\b",
+        r"\b(?:pipe|pipes|main|hose|joint|radiator|boiler|tank)\b.{0,30}\b(?:burst|bust|cracked|split|broke|broken|came apart|came off|froze and \w+)\b.{0,60}\bwater\b.{0,20}\b(?:seeping|spreading|running|pouring|gushing|spraying|coming|flowing|going)\b.{0,20}\b(?:across|into|through|under|over|all over|out|everywhere|down)\b",
+        r"(暖气管|暖气片|暖气包|暖气管子|暖气阀|暖气接头|地暖管).{0,6}(爆|崩|脱|断|裂|冻裂|冻爆|喷)|(暖气|热水).{0,6}(喷|呲|滋|往外冒|往外喷|冒白气)",
         r"(滴|漏|流|渗|淌|灌|往下).{0,12}(跟|像|和|如同)(下雨|下大雨|瀑布|水帘|水龙头)(一样|似的|一般)|(地板|木地板|地面|家具|床|沙发).{0,4}(都|全|全都)?(泡|淹)(起来|起了|坏|了)",
         r"\b(?:like (?:rain|a waterfall|a tap)|pouring (?:through|from) the ceiling)\b",
     ]),
@@ -219,20 +281,22 @@ _OVER = re.compile(
     r"(?:被|让)?(?:120|救护车|急救车|医生|家属|家人|儿女|子女)(?:已经)?(?:给)?(?:拉走|接走|送走|带走|抬走|送医|送到医院|送去医院|接回)|已经.{0,20}了.{0,30}(?:谢谢|感谢|多谢)(?:大家|各位)|"
     r"警察(来了|来过|已经)|早就|好了(?!多)|收走了|叫回去|叫走了|牵回去|被我(抢|拿|收|拉)|没砸到|没(有)?伤到|没(有)?人受伤|接她去|接他去|"
     r"\b(?:taken (?:away |off )?(?:by|in|to) (?:the |an )?(?:ambulance|hospital|paramedics)|(?:ambulance|paramedics) (?:has |have )?(?:already )?(?:took|taken)|turned out|it.?s fine now|was fine|false alarm|all (?:fine|ok|okay)|was fixed|got fixed|fixed it|put (?:it )?out|they got out|got out fine|found (?:him|her|them)|is back|came back|"
-    r"nobody (?:was )?hurt|no one (?:was )?hurt|police (?:came|took|have)|it.?s off now|by the afternoon)\b", re.ASCII)
+    r"nobody (?:was )?hurt|no one (?:was )?hurt|police (?:came|took|have)|it.?s off now|by the afternoon|(?:it.?s|is|it) working (?:now|again|fine)|works (?:now|again|fine))\b", re.ASCII)
 _PAST_STRONG = re.compile(r"上次|上回|那次|那回|那事|那件事|那个事|去年|前年|上个月|上周|上礼拜|上星期|上个礼拜|上个星期|上周末|前几天|当时|有一次|过一次|"
                           r"前几年|前些年|几年前|多年前|早年|留下(?:的|来的)|(?:烧|烫|熏)(?:过|焦)?的?(?:痕迹|印子|黑印)|"
-                          r"\b(?:last (?:week|weekend|month|year|time)|(?:weeks|months|years) ago|once)\b", re.ASCII)
-_PAST_WEAK = re.compile(r"昨天|昨晚|前天|之前|以前|曾经|(?<![着去来走跑抢经路通穿越跨不])过(?=[,，。 ]|$)|"
+                          r"\b(?:last (?:week|weekend|month|year|time|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:weeks|months|years) ago|once)\b", re.ASCII)
+_PAST_WEAK = re.compile(r"昨天|昨晚|前天|之前|以前|曾经|(?<![着去来走跑抢经路通穿越跨不人车])过(?=[,，。 ]|$)|"
                         r"\b(?:yesterday|last night|earlier|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.ASCII)
 _STILL_NOW = re.compile(r"正在|还在(冒|烧|漏|打|响|冒烟|流|涨)|又(着|烧|冒|漏|打|开始)|现在还(在|有)|\b(?:still (?:burning|smoking|leaking|there|going)|again (?:now|right now))\b", re.ASCII)
-_SUPPOSE = re.compile(r"万一|如果|要是|假如|假设|一旦|的话|会不会|是不是会|(?<![害好很可])(怕|惊)(?!得|死|了|[,，。!！ ]|$)|担心|迟早|真(要|的)?(着|起|出|烧|倒|塌|掉)|怎么办|咋办|"
+_SUPPOSE = re.compile(r"看着(?:就|都|真|挺|很)?(?:怕|害怕|吓人|心慌|瘆|慎得慌)|迟早(?:出事|要出事|着火)|\b(?:accident waiting to happen|matter of time|fire (?:hazard|risk)|death trap)\b|万一|如果|要是|假如|假设|一旦|的话|会不会|是不是会|(?<![害好很可])(怕|惊)(?!得|死|了|[,，。!！ ]|$)|担心|迟早|真(要|的)?(着|起|出|烧|倒|塌|掉)|怎么办|咋办|"
                       r"(会|容易|可能会)(着火|起火|漏电|触电|出事|掉下来|倒|摔|烧)|以防|预防|防止|防走失|隐患|安全吗|危险吗|"
                       r"下次|以后(再)?(遇到|闻到|碰到)|\b(?:next time|what should (?:i|we) do|what if|if|in case|worried|could (?:catch|fall|cause|hurt)|might|before (?:someone|somebody|anyone))\b", re.ASCII)
 _NEAR_MISS = re.compile(r"差点|差一点|险些|\b(?:almost|nearly)\b", re.ASCII)
-_CONTINUING = re.compile(r"一直|还在|正在|不停|反复|仍在|现在|又|\b(?:still|keeps?|again)\b", re.ASCII)
+_CONTINUING = re.compile(r"一直|还在|正在|不停|反复|仍在|现在|又|(?:上面|上头|楼上)?还有.{0,8}(?:在)?(?:晃|摇|松|悬|挂|吊|要掉|快掉|没掉)|"
+                         r"\b(?:still|keeps?|again)\b|\b(?:more|others?|the rest)\b.{0,24}\b(?:loose|swinging|hanging|wobbl\w*|about to)\b", re.ASCII)
 _DRILL = re.compile(r"演练|演习|测试|试鸣|\b(?:drill|tests?|testing)\b", re.ASCII)
-_RULES = re.compile(r"能不能(停|放|用|烧|装|加|买|换|检查|查|清|刷|修|安排|找人|派人(?!来)|给|提前|通知)|(提前|事先|预先)通知|可不可以|允不允许|允许|有规定|规定|"
+_RULES = re.compile(r"建议|提议|关键时(?:候|刻)|以备|防患|(?:能|可以|会|能够)(?:救命|救人)|(?:每户|每家|家家户户?)(?:都)?(?:发|装|配)|(?:发|装|送|安装|派|领)(?:了|个|些|一批)?.{0,8}报警器|(?:能|可以|还能)(?:不能)?(?:喝|用|吃)(?:吗|不|嘛)|能不能(?:喝|用|吃)|能不能.{0,12}(?:发|装|配|给|搞|安排|设|建)|(?:每户|每家|家家)(?:都)?(?:发|装|配)|"
+                    r"\bis (?:it|this|that|the water) (?:ok|okay|safe|fine|alright|all right) to (?:drink|use|eat|cook|wash)\b|\bsafe to (?:drink|use)\b|能不能(停|放|用|烧|装|加|买|换|检查|查|清|刷|修|安排|找人|派人(?!来)|给|提前|通知)|(提前|事先|预先)通知|可不可以|允不允许|允许|有规定|规定|"
                     r"(该|要)?找谁|(电话|号码)是多少|怎么(办理|申请|处理|弄)|应该先|是不是该|是不是过期|过期了|"
                     r"\b(?:is it allowed|are we allowed|allowed to|rules?|what number|who (?:do|should) (?:we|i) call|how do (?:i|we)|is it safe)\b", re.ASCII)
 _BUY = re.compile(r"购买|想买|买个|买了|推荐|补贴|领取|可以领|申请|报名|\b(?:buy|purchase|recommend\w*|subsid\w*|apply)\b", re.ASCII)
@@ -255,7 +319,23 @@ _STALE = re.compile(r"(好|几|两|三|四|五|多|十)(个)?(天|礼拜|星期|
 _MINOR = re.compile(r"不大(?!了)|不严重|有点|有一点|一点点|拿盆接|接着呢|\b(?:a (?:little|bit)|slightly|minor|small)\b", re.ASCII)
 _THING_CLASSES = {"fire", "gas", "electric", "structure", "flood", "vehicle", "animal", "toxic"}
 _MINOR_CLASSES = {"electric", "structure", "flood", "animal"}
-_ANIMAL = re.compile(r"猫|狗|鸟|鸽子|松鼠|\b(?:cats?|dogs?|birds?|kittens?|pupp(?:y|ies)|pigeons?|seagulls?|squirrels?|fox(?:es)?)\b", re.ASCII)
+_ANIMAL = re.compile(r"猫|狗|鸟|鸽子|松鼠|虫|蚂蚁|蟑螂|老鼠|壁虎|蜘蛛|蜈蚣|蛾子|\b(?:cats?|dogs?|birds?|kittens?|pupp(?:y|ies)|pigeons?|seagulls?|squirrels?|fox(?:es)?|bugs?|insects?|ants|cockroach\w*|rats?|mice|spiders?)\b", re.ASCII)
+# people passing under or by a place every day: the place is in use, the hazard is no habit ("底下天天有人过")
+_USE_OF_PLACE = re.compile(r"(?:天天|每天|经常|老是|总是|一直)(?:都)?(?:有)?(?:人|小孩|孩子|学生|老人|车)(?:从|在)?.{0,6}(?:过|走|经过|路过|进出|上下学|通过|玩)|"
+                           r"\b(?:people|kids|children|residents|everyone)\b.{0,20}\b(?:every ?day|all day|always)\b|\b(?:every ?day|always)\b.{0,12}\b(?:people|kids|children) (?:walk|pass|go)", re.ASCII)
+# a smell from droppings, urine or rubbish ("it's choking", "呛人")
+_FOUL_SMELL = re.compile(r"(?:尿|屎|(?<!化)粪|鸽子|垃圾|剩菜|馊|泔水|腐烂|\b(?:urine|pee|poo|dung|droppings|rubbish|garbage|bins?|rotting)\b).{0,30}(?:味|臭|呛|熏|\b(?:smell\w*|stink\w*|reek\w*|chok\w*)\b)|"
+                         r"(?:味|臭|\b(?:smell\w*|stink\w*|reek\w*)\b).{0,30}(?:尿|屎|(?<!化)粪|鸽子|垃圾|剩菜|馊|泔水|腐烂|\b(?:urine|pee|poo|dung|droppings|rubbish|garbage|bins?|rotting)\b)", re.ASCII)
+_SOMEONE_HURT = re.compile(r"晕|吐|喘不|倒|送医|\b(?:he|she|kid|child|baby|man|woman|someone|somebody) (?:is |was |'s )?(?:chok|vomit|faint|collaps)\w*|\b(?:dizzy|vomit\w*|fainted|collapsed|can.?t breathe)\b", re.ASCII)
+# rain running off a roof through a downpipe outside: no home is flooding
+_OUTSIDE_DRAIN = re.compile(r"雨水管|落水管|排水管|\b(?:downpipe|drainpipe|gutters?|rain ?water pipe)\b", re.ASCII)
+_INDOORS = re.compile(r"家里|屋里|室内|进水|灌进|电|\b(?:inside|into (?:the |our |my )?(?:flat|home|house)|electric\w*)\b", re.ASCII)
+# a lasting state of the body that keeps someone in ("腿脚不好出不来"): no one is trapped
+_CHRONIC_MOBILITY = re.compile(r"腿脚不(?:好|便|灵)|行动不便|腿不好|走不动(?:路)?|瘫痪|卧床|坐轮椅|\b(?:housebound|bedridden|mobility|wheelchair|can.?t walk (?:far|much))\b", re.ASCII)
+# an alarm told as sounding without pause: a beep that no battery explains
+_ALARM_NONSTOP = re.compile(r"报警器?.{0,10}(?:一直|不停|个不停|狂响|响了(?:一|半|好|几|整)|从.{0,10}(?:就|一直))|"
+                            r"\balarms?\b.{0,30}\b(?:non.?stop|continuous\w*|constantly|won.?t stop|hasn.?t stopped|for (?:an? |\d+ |two |three |several |the last )?hours?|since|all (?:day|night|afternoon|morning|evening))", re.ASCII)
+_BATTERY = re.compile(r"电池|没电|低电量|\b(?:batter(?:y|ies)|chirp\w*|low power)\b|(?:燃气|煤气|电|水)费|账单|\bbills?\b", re.ASCII)
 _SOMEONE = re.compile(_VUL + r"|有人|人|\b(?:someone|somebody|man|woman|person|people|he|she)\b|" + _VUL_EN, re.ASCII)
 _DRAINS = re.compile(r"下水道|化粪池|地漏|马桶|厕所|臭水沟|\b(?:drains?|sewer|sewage|toilet)\b", re.ASCII)
 _GAS_NOUN = re.compile(r"煤气|燃气|天然气|液化气|石油气|气罐|\bgas\b", re.ASCII)
@@ -290,7 +370,7 @@ def _not_now(sentence: str, message: str) -> bool:
         return True
     if _SUPPOSE.search(sentence) and not _STILL_NOW.search(sentence):
         return True
-    if _HEARSAY.search(sentence) or _HABIT.search(sentence) or _EXASPERATION.search(message):
+    if _HEARSAY.search(sentence) or _HABIT.search(_USE_OF_PLACE.sub("", sentence)) or _EXASPERATION.search(message):
         return True
     return bool(_DRILL.search(message) or _RULES.search(message) or _BUY.search(message) or
                 (_OVER.search(message) and not _STILL_NOW.search(message)))
@@ -325,10 +405,25 @@ def detect(text: str, vetoes: dict | None = None) -> list[HazardHit]:
                 continue  # leftovers tipped out on the stairs: nobody fell
             if name == "person_down" and _NO_RESPONSE.search(m.group(0)) and _DEVICE.search(sent) and not _PERSON.search(sent):
                 continue  # a sound-activated light that does not answer a clap is a lamp, not a person
+            if name == "flood" and _OUTSIDE_DRAIN.search(sent) and not _INDOORS.search(sent):
+                continue  # a downpipe split on the outside wall
+            if name in ("person_down", "toxic") and _FOUL_SMELL.search(sent) and not _SOMEONE_HURT.search(sent):
+                continue  # "the bins stink of rotting rubbish, it's choking": a foul smell, nobody is choking
             if name == "trapped" and re.search(r"钥匙|\bkeys?\b", sent):
                 continue  # keys locked in
             if name == "violence" and _POKING.search(sent):
                 continue  # a broom against the ceiling: a quarrel between floors
+            if name in ("gas", "fire") and _ALARM_NONSTOP.search(sent) and vetoes.get("car_alarm") is not None and vetoes["car_alarm"].rx.search(sent):
+                continue  # a car alarm going on and on is a nuisance
+            if name in ("gas", "fire") and _ALARM_NONSTOP.search(sent) and not _BATTERY.search(sent) and not any(
+                    v is not None and v.rx.search(sent) for v in (vetoes.get("attributed"), vetoes.get("tap"))):
+                seen.add(name)  # beeping without pause and no battery named: an alarm sounding, not a chirp
+                hits.append(HazardHit(name, cat, m.group(0).strip()))
+                continue
+            if name in ("trapped", "intrusion") and _ANIMAL.search(sent) and not _SOMEONE.search(_ANIMAL.sub("", sent)):
+                continue  # insects crawling in at a window are no intruder
+            if name == "trapped" and _CHRONIC_MOBILITY.search(sent) and not re.search(r"卡|困|摔|\b(?:stuck|trapped|fell|fallen)\b", sent):
+                continue  # bad legs keep her in: a lasting state, nobody is shut in
             if any(v is not None and v.rx.search(sent) for v in (vetoes.get("routine"), vetoes.get("attributed"), vetoes.get("tap"))):
                 continue  # a battery, a bill, a chirping alarm; a smell the writer puts down to the drains; a tap
             if name == "missing" and vetoes.get("things_lost") is not None and vetoes["things_lost"].rx.search(sent):
