@@ -367,3 +367,17 @@ def test_number_words_that_count_are_no_clock_range(text):
 def test_reading_to_someone_with_a_word_range_is_a_claim():
     r = parse("Sat and read the paper to Mrs Ho, half ten to twelve", now=NOW)
     assert r.intent == "volunteer_claim" and r.hours == pytest.approx(1.5)
+
+
+# A family member as the subject, or a service done by others in the passive, is not the writer's claim.
+@pytest.mark.parametrize("text", [
+    "My son was looking after his sister for an hour when the power went",
+    "Hosted by the council, the meeting ran from 7 to 9:30 and nothing was decided",
+])
+def test_family_and_passive_doers_are_others(text):
+    assert claims.claim_frame(normalise(text)) is None
+
+
+def test_the_writer_with_family_still_claims():
+    r = parse("My wife and I cleaned the stairwell for 2 hours", now=NOW)
+    assert r.intent == "volunteer_claim" and r.hours == pytest.approx(2.0)

@@ -56,7 +56,12 @@ _OTHERS_ZH = _rx(r"有人|别人|人家|他们|她们|他|她|邻居|楼上|楼�
 _SERVED_BEFORE = _rx(r"(?:帮|给|替|陪|为|教|和|跟|同|带|向|对|与|探望|看望|慰问|照顾)\s*(?:[\u4e00-\u9fff]{0,6})?$")
 _OTHERS_EN = _rx(r"(?:^|[.,;!?]\s*)(?:he|she|they|someone|somebody|people|the (?:neighbou?rs?|builders?|workers?|contractors?|council|"
                  r"landlord|cleaners?|staff|kids|children|guy|man|woman|shop|bar|restaurant))\b|"
-                 r"\b(?:neighbou?rs?|builders?|workers?|contractors?)\s+(?:was|were|has|have|had|kept|are|is)\b")
+                 r"\b(?:neighbou?rs?|builders?|workers?|contractors?)\s+(?:was|were|has|have|had|kept|are|is)\b|"
+                 # one of the writer's family doing it ("my son was looking after his sister"), not "my wife and I"
+                 r"\bmy (?:son|daughter|wife|husband|mum|mom|mother|dad|father|kids?|child|children|grand\w+|brother|sister|partner|"
+                 r"flatmate|landlord|neighbou?r)\s+(?:was|is|were|has|had|kept|\w+ed)\b|"
+                 # done by others, said in the passive ("hosted by the council", "run by the church")
+                 r"\b(?:hosted|run|organi[sz]ed|led|staffed|manned|held|done|cleaned|delivered|covered|cleared)\s+by\b")
 # How long a problem has lasted, waiting, noise, a complaint, a plan, a suggestion.
 # Said in the clause that holds the amount of time, these make it how long a problem lasted or a wait.
 _PROBLEM_CLAUSE = _rx(r"等|排队|停水|停电|断水|断电|没水|没电|坏|堵|漏|臭|响|叫|暗|挡住|挡着|\b(?:wait(?:ed|ing)?|queue[ds]?|queuing|"
