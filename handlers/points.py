@@ -287,6 +287,7 @@ async def show_points(ctx: Ctx) -> Reply:
             [Button("points.leaderboard", "p1:lb")]]
     return reply("points/balance", rows, balance=acct.balance if acct else 0, held=acct.held if acct else 0,
                  entries=[_entry_ctx(e, rules) for e in entries],
+                 pending=[svc.claim_context(c, rules) for c in await svc.pending_claims(ctx.session, ctx.person.id)],
                  earned_month=await svc.earned_on(ctx.session, ctx.person.id, month=month),
                  monthly_cap=rules.caps.monthly_points)
 

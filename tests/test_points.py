@@ -35,8 +35,9 @@ async def test_claim_in_plain_words_is_approved_by_the_grid_worker(chat, app):
     assert "打扫卫生" in out and "2 小时" in out and "2026-11-23" in out and "20 分" in out
     out = await wang.press("提交申报")
     assert "已提交" in out and "#1" in out
-    await wang.say("/points")
-    assert "可用：0 分" in wang.last_text  # nothing before the worker approves
+    out = await wang.say("/points")
+    assert "可用：0 分" in out  # nothing before the worker approves,
+    assert "待网格员核实" in out and "申报 #1 打扫卫生 2 小时" in out and "20 分" in out  # but the claim is shown waiting
     out = await wu.inbox()
     assert "王阿姨" in out and "打扫卫生" in out and "20 分" in out
     out = await wu.press("通过")
@@ -45,6 +46,7 @@ async def test_claim_in_plain_words_is_approved_by_the_grid_worker(chat, app):
     assert "已通过" in out and "20 分已到账" in out
     out = await wang.say("/points")
     assert "可用：20 分" in out and "获得（打扫卫生） +20" in out
+    assert "待网格员核实" not in out  # once decided it is no longer waiting
     assert await _balance(app, "res-wang") == (20, 0)
     # the second worker of the grid got the claim too; their tap is now too late and changes nothing
     zheng = chat("zheng")
@@ -59,6 +61,8 @@ async def test_worker_adjusts_hours_and_english_resident_is_told(chat, app):
     out = await amy.say("/claim I patrolled the neighbourhood for 3 hours yesterday")
     assert "patrol" in out and "Hours: 3" in out and "2026-11-22" in out and "Points: 30" in out
     await amy.press("Submit claim")
+    out = await amy.say("/points")
+    assert "Waiting for your grid worker to verify" in out and "3 h" in out and "30 points" in out
     await ma.inbox()
     out = await ma.press("调整时长")
     assert "几个小时" in out
@@ -66,6 +70,8 @@ async def test_worker_adjusts_hours_and_english_resident_is_told(chat, app):
     assert "已通过" in out and "20 分" in out and "按 2 小时计" in out
     out = await amy.inbox()
     assert "approved: 20 points" in out and "set the hours to 2" in out
+    out = await amy.say("/points")
+    assert "Available: 20" in out and "Waiting for" not in out
     assert await _balance(app, "res-amy") == (20, 0)
 
 

@@ -199,6 +199,13 @@ async def recent_entries(session: AsyncSession, person_id: int, limit: int = 8) 
                                       .order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc()).limit(limit)))
 
 
+async def pending_claims(session: AsyncSession, person_id: int, limit: int = 5) -> list[VolunteerClaim]:
+    """A person's claims still waiting for a verifier, oldest first: points promised but not yet in the ledger."""
+    return list(await session.scalars(select(VolunteerClaim).where(
+        VolunteerClaim.person_id == person_id, VolunteerClaim.status == "pending")
+        .order_by(VolunteerClaim.id).limit(limit)))
+
+
 async def earned_on(session: AsyncSession, person_id: int, day: str | None = None, month: str | None = None) -> int:
     q = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
         LedgerEntry.person_id == person_id, LedgerEntry.kind == "earn")
