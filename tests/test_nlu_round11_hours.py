@@ -381,3 +381,24 @@ def test_family_and_passive_doers_are_others(text):
 def test_the_writer_with_family_still_claims():
     r = parse("My wife and I cleaned the stairwell for 2 hours", now=NOW)
     assert r.intent == "volunteer_claim" and r.hours == pytest.approx(2.0)
+
+
+# Cantonese relative days (琴日/寻日 yesterday, 前日) in a list with 各; minutes straight after "hr"; Cantonese parts of
+# the day set the moment.
+@pytest.mark.parametrize("text,hours", [
+    ("琴日同今日各喺公園幫手執垃圾一個鐘", 2.0),
+    ("前日同尋日各陪阿婆覆診兩個鐘", 4.0),
+    ("1hr45 on the tea urn at the coffee morning", 1.75),
+    ("2hrs30 at the repair cafe", 2.5),
+])
+def test_cantonese_days_and_hr_minutes(text, hours):
+    assert hours_of(text) == pytest.approx(hours, abs=0.01)
+
+
+def test_hr_minutes_are_not_a_count_that_follows():
+    assert hours_of("helped for 1hr 3 kids came") == pytest.approx(1.0)
+
+
+def test_cantonese_day_and_part_of_day_set_the_moment():
+    when, _ = resolve_when(normalise("琴日下晝三點喺中心幫手"), NOW)
+    assert (when.day, when.hour) == (17, 15)

@@ -105,7 +105,7 @@ _ZH_HOURS = _rx(
     # "一个钟头零一刻", "两小时三刻": quarters after the hours.
     rf"|\s*(?:零|又)?\s*(?P<qm>[一三]刻)(?:钟)?"
     # "1h30", "2小时15": minutes written straight after the unit, with no unit of their own.
-    rf"|(?<=[h时头])(?P<mb>[0-5]?\d)(?![\d:.]|\s*(?:[a-z%]|[个人元块号栋楼单室点岁次天米斤份户家位名层幢座门]))"
+    rf"|(?:(?<=[h时头])|(?<=hr)|(?<=hrs))(?P<mb>[0-5]?\d)(?![\d:.]|[a-z%]|\s*(?:(?:people|kids|children|persons|pax|of|yuan|rmb|bags|boxes)\b|%|[个人元块号栋楼单室点岁次天米斤份户家位名层幢座门]))"
     # "两小时四十五", "一个钟十五": the same in Chinese numerals.
     rf"|(?<=[时头钟])(?P<mc>" + CN_CLOCK_MINUTES + "))?"
 )
@@ -258,7 +258,7 @@ _ZH_JOIN = r"(?:[、和跟与及同,，/]|以及|还有)"
 _DAY_LIST_ZH = _rx(rf"(?:周|星期|礼拜)[一二三四五六日天](?:\s*{_ZH_JOIN}?\s*(?:(?:上个?|这个?|本)?(?:周|星期|礼拜)[一二三四五六日天]|[一二三四五六日])(?![点号个次小分钟天]))+")
 # Named days said relative to today, as a list: "昨天和前天", "今天跟昨天", "前天、昨天、今天"; and dates: "5号和7号",
 # "十二号同十五号" (not buildings: "3号和5号楼"). English: "yesterday and today", "yesterday and the day before".
-_REL_DAY = r"(?:大前天|前天|昨天|昨日|昨儿|今天|今日|今儿)"
+_REL_DAY = r"(?:大前天|前天|前日|昨天|昨日|昨儿|今天|今日|今儿|寻日|琴日|噚日|寻晚|琴晚)"  # Cantonese 寻日/琴日 yesterday, 前日
 _REL_LIST_ZH = _rx(rf"{_REL_DAY}(?:\s*{_ZH_JOIN}?\s*{_REL_DAY})+")
 _DATE_LIST_ZH = _rx(rf"(?<![\d一二三四五六七八九十])(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[号日](?:\s*{_ZH_JOIN}\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[号日])+(?!\s*(?:楼|院|栋|单元|室|门|座|幢|房))")
 _REL_LIST_EN = _rx(r"\b(?:yesterday|today|the day before)(?:\s*(?:,|&|\band\b)\s*(?:yesterday|today|the day before))+\b")
