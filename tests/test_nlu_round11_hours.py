@@ -402,3 +402,30 @@ def test_hr_minutes_are_not_a_count_that_follows():
 def test_cantonese_day_and_part_of_day_set_the_moment():
     when, _ = resolve_when(normalise("琴日下晝三點喺中心幫手"), NOW)
     assert (when.day, when.hour) == (17, 15)
+
+
+# English: an errand or service opening the message, for people named as served, is help given without an amount;
+# Chinese: a service in so many trips for people named as served ("给…大爷送了两次饭").
+@pytest.mark.parametrize("text", [
+    "Did two shopping runs for the housebound neighbours this week",
+    "Delivered the residents' association newsletter to all of block 5",
+    "Picked up prescriptions for three elderly neighbours",
+    "Cooked dinner for the family upstairs while the mum was in hospital",
+    "昨天给楼下行动不便的大爷送了两次饭",
+])
+def test_errands_for_people_served_are_claims(text):
+    r = parse(text, now=NOW)
+    assert r.intent == "volunteer_claim"
+    assert r.hours is None
+
+
+@pytest.mark.parametrize("text", [
+    "Cleaned my flat and found black mould behind the fridge",
+    "Picked up my parcel from the locker and it was soaking wet",
+    "Took my mum to the GP this morning, the waiting room was freezing",
+    "Walked past the bins for the flats at block 2, they stink",
+    "Collected the rubbish bags for the residents, but the bins are full again and overflowing",
+    "去了两次居委会，不给办",
+])
+def test_errand_words_in_reports_are_no_claims(text):
+    assert parse(text, now=NOW).intent != "volunteer_claim"

@@ -153,6 +153,35 @@ _HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff
                  r"|(?:^|[在我,，\s]|那几天|那天)[\u4e00-\u9fff\d]{0,12}?代(?:取|买|购|缴|交|办|领|收|寄|填)(?!点|站|柜|费|处|服务|业务)")
 _HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted|volunteered (?:as|at|for|with|in|on)|"
                  r"(?:interpreted|translated) for)\b(?! (?:me|us)\b)")
+# English: a message that opens on a past errand or service for people named as served ("Picked up prescriptions for
+# three elderly neighbours", "Delivered the newsletter to all of block 5", "Visited Mrs Li"). Not the writer's own
+# family ("took my mum to the GP"), not things done to one's own flat ("cleaned my flat and found mould").
+_EN_ERRAND = _rx(r"^(?:(?:i|we|today i|yesterday i|this morning i|this week i)\s+)?(?:delivered|took|picked up|collected|fetched|drove|cooked|"
+                 r"made|bought|did|ran|shopped|cleaned|cleared|swept|tidied|fixed|repaired|mended|carried|sorted|packed|wrapped|read|"
+                 r"visited|walked|escorted|accompanied|checked on|looked after|babysat|minded|fed|phoned|rang|filled (?:in|out)|"
+                 r"handed out|dropped off|posted|put up)\b(?P<rest>.{0,90})")
+_PEOPLE_EN = (r"(?:neighbou?rs?|residents?|seniors?|elderly|pensioners?|family|families|mrs|mr|ms|miss|lady|ladies|man|men|woman|"
+              r"women|gentleman|couple|kids|children|pupils|people|members|households?|flats?|block|doors|folks|patients|tenants)")
+_SERVED_EN = _rx(r"\b(?:for|to|with)\s+(?:(?:the|our|a|an|some|all|of|every|each|several|elderly|old|older|housebound|disabled|"
+                 r"\d+|two|three|four|five|six)\s+)*(?:[a-z-]+\s+){0,2}?" + _PEOPLE_EN + r"\b|"
+                 r"^\s*(?:(?:the|a|an|our|some|\d+|two|three|four|five)\s+)?(?:[a-z-]+\s+){0,2}?(?:neighbou?rs?|residents|seniors|"
+                 r"elderly|pensioners|old (?:man|lady|woman|couple|folks|gentleman)|mrs \w+|mr \w+|ms \w+|miss \w+)\b")
+_OWN_FAMILY_EN = _rx(r"\bmy (?:mum|mom|mother|dad|father|son|daughter|wife|husband|kids?|child|children|family|grand\w+|"
+                     r"brother|sister|partner|parents?|own)\b")
+
+
+# "…, but the bins are full again": the service is the setting of a problem reported.
+_BUT_PROBLEM = _rx(r"\b(?:but|however)\b.*\b(?:full|overflow\w*|broken|blocked|leak\w*|stink\w*|dirty|smell\w*|again|still|nobody|"
+                   r"no one|missing|damaged|flood\w*|dangerous|unsafe)\b")
+
+
+def _errand_en(text: str) -> str | None:
+    m = _EN_ERRAND.search(text)
+    if m is None or not _SERVED_EN.search(m.group("rest")) or _OWN_FAMILY_EN.search(text) or _BUT_PROBLEM.search(text):
+        return None
+    return m.group(0)[: m.start("rest") - m.start()].strip()
+
+
 _EN_AHEAD = _rx(r"\bnext (?:week|month|year|weekend|time|mon|tue|wed|thu|fri|sat|sun)|\b(?:upcoming|this coming|soon|tonight)\b|"
                 r"\blater (?:today|this|on)\b")
 # Done: an aspect marker, a count of trips or a past time; or the message opens on where it was done ("在…门口帮…").
@@ -170,6 +199,8 @@ def helped_frame(text: str) -> str | None:
 def _helped(text: str) -> str | None:
     m = _HELPED_ZH.search(text)
     en = _HELPED_EN.search(text)
+    if m is None and en is None and _errand_en(text):
+        en = _EN_ERRAND.search(text)
     if m is None and en is None:
         return None
     m = m or en
@@ -196,9 +227,14 @@ _ASKS_SOMEONE = _rx(r"(?<!申)请|求|麻烦|谁能|有没有人|能不能|可�
 _SESSIONS_DONE = _rx(r"(?P<v>跑|去|送|搬|运|讲|教|上|巡|值|站|走)\s*(?:了|咗)\s*(?:一|两|三|四|五|几|好几|\d{1,2})\s*"
                      r"(?:趟|次|回|节课?|堂课?|场|轮|班)")
 _SESSION_SERVICE_VERBS = "讲教巡值"
-_VAIN = _rx(r"没|不|未|白跑|冇|唔|都是空|扑空")
+_VAIN = _rx(r"没|不(?!便|少|错|久|停|断|仅|但|管风雨)|未|白跑|冇|唔|都是空|扑空")  # "行动不便的大爷" is no trip in vain
 _OTHER_SUBJECT = _rx(r"^(?:(?:今天|昨天|前天|上午|下午|早上|晚上|上周[一二三四五六日天]?|这周)\s*)*"
                      r"(?:老师|医生|护士|社工|网格员|民警|警察|工作人员|居委会?|街道|社区|领导|书记|主任|专家|律师|有人|别人|人家|他|她)")
+
+
+# People named as served ("给楼下行动不便的大爷送了两次饭").
+_SERVED_ZH = _rx(r"(?:给|帮|为|替|陪)[\u4e00-\u9fff\d]{0,10}?(?:老人|大爷|大妈|阿姨|奶奶|爷爷|阿婆|阿公|婆婆|伯伯|老太|孩子|小朋友|学生|"
+                 r"居民|邻居|住户|残疾人|病人|孤寡|独居|长者|街坊|老街坊|老师傅|老两口)")
 
 
 def sessions_frame(text: str) -> str | None:
@@ -207,7 +243,8 @@ def sessions_frame(text: str) -> str | None:
     if m is None:
         return None
     rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    if m.group("v") not in _SESSION_SERVICE_VERBS and not _SERVICE_ZH.search(rest) and not re.search(r"助|义|志愿", rest):
+    if m.group("v") not in _SESSION_SERVICE_VERBS and not _SERVICE_ZH.search(rest) and not re.search(r"助|义|志愿", rest) \
+            and not _SERVED_ZH.search(rest):
         return None
     if _VAIN.search(text) or _NOT_CLAIM.search(text) or _others_act(text) or _OTHER_SUBJECT.search(text) \
             or _QUESTION.search(text) or _PROBLEM_CLAUSE.search(text) or _ASKS_SOMEONE.search(text):
