@@ -35,8 +35,15 @@ URGENT = [
     "公交站有个三四岁的小孩一个人在哭，周围没看到大人",
     "toddler wandering alone in the car park, no parents in sight",
     "a little girl about 3 on her own by the main road crying",
-    # a scam under way
+    # a scam under way: the victim on the way to the bank or transferring now
     "我妈接了个电话说是公安局的，现在正要去银行转钱，拦不住",
+    "阿婆話有人打電話嚟話佢個仔出咗事要錢，而家去緊銀行",
+    "楼下王大爷被人骗了，说是他孙子出车祸要钱，现在正在ATM机取钱",
+    "my mum's on her way to the bank right now to withdraw 50k for a 'police officer' who called her",
+    # people slipping now on water or ice where they pass
+    "the path by block 2 is a sheet of ice and old people are slipping on it right now",
+    # a beating now
+    "停车场几个人把一个小伙子按在地上踹",
 ]
 
 CALM = [
@@ -73,6 +80,14 @@ CALM = [
     "有谁知道社区医院周末还开不开门",
     # a downpipe outside
     "5栋外面的落水管裂了 雨水顺着墙往下流",
+    # scams talked about, one stopped in time
+    "提醒大家最近冒充公安的诈骗电话很多，别上当",
+    "我妈差点被骗，还好我拦住了",
+    "下午我要去银行取钱交物业费",
+    # a child looked after; a warning to everyone; a lift out with nobody in it
+    "小孩在广场上玩，家长在旁边看着",
+    "路面结冰了 大家出门小心",
+    "电梯不动了，一直停在一楼",
 ]
 
 
@@ -108,3 +123,32 @@ def test_canon_leaves_other_meanings_of_mei_qi_alone(text):
 ])
 def test_a_chirp_or_a_car_alarm_is_no_alarm_sounding(text):
     assert not parse(text).urgent
+
+
+def test_blind17_and_blind18_train_the_heads_and_are_learnt():
+    # blind17/18 joined HAND_SETS in round 12: the shipped urgency head must place their emergencies above the line
+    # and keep nearly all their calm reports below it, or it was not fitted with them.
+    import json
+
+    from bot.services.nlu import core, train
+    from bot.services.nlu.text import normalise
+
+    names = {p.name for p in train.HAND_SETS}
+    assert {"nlu_blind17.jsonl", "nlu_blind18.jsonl"} <= names
+    model = core.get_model()
+    found = total = false_alarms = calm = 0
+    for name in ("nlu_blind17.jsonl", "nlu_blind18.jsonl"):
+        path = next(p for p in train.HAND_SETS if p.name == name)
+        for line in open(path, encoding="utf-8"):
+            row = json.loads(line)
+            if row.get("intent") != "report":
+                continue
+            p = model.predict("urgent", normalise(row["text"]))["yes"]
+            if row.get("urgent"):
+                total += 1
+                found += p >= core.URGENT_THRESHOLD
+            else:
+                calm += 1
+                false_alarms += p >= core.URGENT_THRESHOLD
+    assert total >= 80 and found / total >= 0.95
+    assert false_alarms / calm <= 0.05

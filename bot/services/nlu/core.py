@@ -80,7 +80,9 @@ _DISPUTE = re.compile(r"(?:算|记|给|加|计)(?:少|错|漏)了?|少(?:算|记
 _SUGGESTING = re.compile(r"^(?:我)?(?:建议|希望|最好|提议|能不能|可不可以|可否)|\b(?:suggest|would be (?:nice|good|great)|could (?:you|we|the))\b")
 _MY_CASE = re.compile(r"我(?:的|那个|提的|报的|反映的|提交的|投诉的)|\bmy (?:case|report|complaint|request|ticket)\b")
 _ASKING_FOR_SERVICE = re.compile(r"(?:可以|能|能不能|可不可以|可否|能否|有没有人|有冇人)[^,，。;；]{0,24}(?:(?:吗|么|嘛|[?？])\s*[?？]*\s*(?:$|[,，。;；])|不\s*[?？]*\s*$)|"
-                                 r"^(?:我)?(?:建议|希望|提议)|\b(?:can|could|would) (?:you|someone|the|we)\b[^.]*\?\s*$")
+                                 r"^(?:我)?(?:建议|希望|提议)|\b(?:can|could|would) (?:you|someone|the|we)\b[^.]*\?\s*$|"
+                                 # a request made to the reader ("帮我把楼道的杂物清理一下"): help wanted, none given
+                                 r"^(?:请|麻烦|麻烦你|麻烦你们)?(?:帮我|帮我们|帮忙|帮帮忙)(?:把|给|看|查|弄|处理|清|修|搬|拿|叫|喊|问)[^,，。;；]{0,24}(?:一下|下|吧|好吗|行吗|可以吗)[!！。.]*\s*$")
 _ASKS_ABOUT_REPORT = re.compile(
     r"(我|上次|之前|前几天|上周|昨天|早上)(报|反映|提交|投诉|上报|说)(的|过的).{0,24}(处理|结果|进展|进度|回复|怎么样|咋样|有人管|受理|查了|原因|看了吗|来过|整改|修好|弄好|完了吗)|"
     r"\b(any|an) (update|news|progress)\b|\bstatus of\b|\bwhat.?s happening with\b|\breport i (sent|made|filed)\b|\b(the one|that|what) i reported\b|\bi reported\b.{0,40}\?", re.ASCII)
@@ -284,6 +286,11 @@ _DANGER_SMELL = re.compile(r"煤气|燃气|天然气|液化气|瓦斯|焦|糊|�
 _OUTSIDE_DRAIN = re.compile(r"雨水管|落水管|排水管|\b(?:downpipe|drainpipe|gutters?|rain ?water pipe)\b", re.ASCII)
 _WATERY = re.compile(r"水|漏|爆|裂|\b(?:water|leak\w*|burst|overflow\w*|pouring|gushing)\b", re.ASCII)
 _INDOORS = re.compile(r"家里|屋里|室内|进水|灌进|电|\b(?:inside|into (?:the |our |my )?(?:flat|home|house)|electric\w*)\b", re.ASCII)
+# A child with an adult beside it ("小孩在广场上玩，家长在旁边看着"): looked after, for the model alone.
+_SUPERVISED = re.compile(r"(?:家长|大人|爸妈|父母|妈妈|爸爸|奶奶|爷爷|外婆|姥姥)(?:都|就|一直)?(?:在旁边|在边上|在身边|看着|陪着|带着|跟着)|"
+                         r"\b(?:with (?:their|his|her) (?:parents?|mum|mom|dad|grandparents?)|parents? (?:are |were )?(?:watching|nearby|right there|with))\b", re.ASCII)
+# A word of warning to everyone ("路面结冰了 大家出门小心"): a notice, no one in danger said, for the model alone.
+_WARNING_TO_ALL = re.compile(r"(?:提醒)?大家(?:出门|出入|走路|都)?(?:要)?(?:注意|小心|当心)|提醒(?:一下)?大家|注意安全|\b(?:be careful|watch your step|heads up|take care everyone|everyone (?:be|take) care)\b", re.ASCII)
 # A question for information ("有谁知道…还能看病不"): asked of the neighbours, no alarm for the model alone.
 _INFO_QUESTION = re.compile(r"有谁知道|谁知道|有没有人知道|有冇人知|\b(?:does|do) any(?:one|body) know\b|\bany(?:one|body) know\b", re.ASCII)
 # Where or how to get a card, a form, a service: never an alarm for the model, however sure (unlike the softer
@@ -303,6 +310,10 @@ def _only_stranded(evidence: list[str]) -> bool:
     return bool(evidence) and all(_STRANDED.search(e) for e in evidence)
 
 
+# A lift out of order with nobody said to be in it ("电梯不动了，一直停在一楼"): a repair, for the model alone.
+_SOMEONE_INSIDE = re.compile(r"人|困|关|卡|孩子|小孩|老人|孕妇|\b(?:inside|trapped|stuck|someone|somebody|people|kids?|child|man|woman)\b", re.ASCII)
+
+
 def _model_vetoed(text: str, tax: Taxonomy) -> bool:
     """The urgency model's view alone does not raise the alarm for a matter told as over, past, small, lasting for
     days, or a request for routine care."""
@@ -311,9 +322,11 @@ def _model_vetoed(text: str, tax: Taxonomy) -> bool:
             v = tax.danger.vetoes.get(name)
             if v is not None and v.rx.search(text) and not (name in ("past", "long_ago", "habitual") and _STILL_DANGEROUS.search(text)):
                 return True
-    if _DISCOMFORT.search(text) or _INFO_QUESTION.search(text) or (_LIFT_OUT.search(text) and _STRANDED.search(text)):
+    if _DISCOMFORT.search(text) or _INFO_QUESTION.search(text) or _SUPERVISED.search(text) or _WARNING_TO_ALL.search(text) or (_LIFT_OUT.search(text) and _STRANDED.search(text)):
         return True
     if _SMOKE_OR_SMELL.search(text) and _FOUL_SOURCE.search(text) and not _DANGER_SMELL.search(text):
+        return True
+    if _LIFT_OUT.search(text) and not _SOMEONE_INSIDE.search(text):
         return True
     if _OUTSIDE_DRAIN.search(text) and _WATERY.search(text) and not _INDOORS.search(text):
         return True
@@ -616,6 +629,11 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
             urgent = True
             feats = [f for f in model.top_features("urgent", "yes", norm, encoded, n=6) if len(f) > 1][:3]
             urgent_ev = [f"urgency model {p_urgent:.2f}" + (": " + " ".join(feats) if feats else "")]
+            if HAZARD_CATEGORY_LEAN:
+                # what the danger is about leans the category as when a hazard concept raised it ("停车场几个人把一个
+                # 小伙子按在地上踹" is public order before parking), though here the model raised the alarm
+                frame_cats = frame_cats + tuple(h.category for h in hazards.detect(yue, tax.danger.vetoes if tax.danger is not None else None)
+                                                if h.category not in frame_cats)
     # The hazard concepts (hazards.py), where neither the rules nor the model found danger: an acute description of a danger class is urgent unless the message says it
     # is over, past, supposed, a drill, a rules question, a purchase, hearsay or a habit. They do not turn a message
     # the intent cues call a claim, a status or a points question into an alarm ("any update on the gas smell?").

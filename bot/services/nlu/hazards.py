@@ -61,7 +61,7 @@ def canon(text: str) -> str:
 
 
 # a small child: its being alone in a public place with no adult in sight is an emergency
-_SMALL_CHILD = (r"(?:小小孩|小不点|小娃娃|娃娃|宝宝|婴儿|幼儿|(?:[一二两三四五六1-6]|两三|三四|四五|五六)岁(?:多)?(?:左右)?(?:大)?的?(?:小)?(?:孩子|小孩|孩|男孩|女孩|娃|宝宝|小朋友|小男孩|小女孩|小姑娘)|"
+_SMALL_CHILD = (r"(?:细路(?:仔|女)?|bb仔|小小孩|小不点|小娃娃|娃娃|宝宝|婴儿|幼儿|(?:[一二两三四五六1-6]|两三|三四|四五|五六)岁(?:多)?(?:左右)?(?:大)?的?(?:小)?(?:孩子|小孩|孩|男孩|女孩|娃|宝宝|小朋友|小男孩|小女孩|小姑娘)|"
                 r"小(?:男孩|女孩|朋友|孩|娃)|\b(?:toddler|little (?:kid|boy|girl|one|child|lad)|small (?:kid|child|boy|girl)|young (?:kid|child)|baby|infant|"
                 r"(?:[1-6]|one|two|three|four|five|six).(?:year|yr).old|(?:maybe|about|around|aged) (?:[1-6]|one|two|three|four|five|six)\b))")
 _NO_ADULT = (r"(?:(?:没|没有|不见|看不到|找不到|没看到|没看见|没见)(?:个|一个|任何)?(?:大人|家长|爸妈|父母|爸爸妈妈|妈妈|爸爸|人(?:管|看|陪|跟))|"
@@ -236,6 +236,9 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(暖气管|暖气片|暖气包|暖气管子|暖气阀|暖气接头|地暖管).{0,6}(爆|崩|脱|断|裂|冻裂|冻爆|喷)|(暖气|热水).{0,6}(喷|呲|滋|往外冒|往外喷|冒白气)",
         r"(滴|漏|流|渗|淌|灌|往下).{0,12}(跟|像|和|如同)(下雨|下大雨|瀑布|水帘|水龙头)(一样|似的|一般)|(地板|木地板|地面|家具|床|沙发).{0,4}(都|全|全都)?(泡|淹)(起来|起了|坏|了)",
         r"\b(?:like (?:rain|a waterfall|a tap)|pouring (?:through|from) the ceiling)\b",
+        # water or ice on a way in use, people slipping on it now ("路面已经开始结冰了 过路的老人直打滑")
+        r"(结冰|冰面|冻上|冻住|湿滑|积水|水柱|喷水).{0,30}(行人|老人|人|小孩|孩子|学生|路过的|过路的|骑车的).{0,6}(直打滑|一直打滑|打滑|滑倒了|摔倒了|摔了一跤)|"
+        r"\b(?:ice|icy|frozen|water)\b.{0,40}\b(?:people|pedestrians|old (?:people|folk|man|woman|lady)|kids|residents|everyone)\b.{0,10}\b(?:are |keep |keeps )?(?:slipping|sliding|falling over)\b",
     ]),
     # fuel spilt, a vehicle moving on its own, an emergency vehicle kept out
     "vehicle": ("safety_hazard", [
