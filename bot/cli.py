@@ -1,4 +1,5 @@
-"""The `gridbot` command: run the bot, migrate, import an org file, parse messages, send notices."""
+"""The `gridbot` command: run the bot, migrate, import an org file, parse messages, export residents' labels, send
+notices."""
 from __future__ import annotations
 
 import argparse
@@ -87,6 +88,49 @@ async def _org_import(settings, path: Path) -> int:
     return 0
 
 
+async def _labels_export(settings, out: Path | None, since: str | None) -> int:
+    """Residents' own choices of category (kept when the parser was unsure or wrong) as labelled JSON lines in the
+    contract's format, ready for `python -m bot.services.nlu.train --extra FILE`. The latest choice for a text wins;
+    phone numbers are masked, as in the logs."""
+    import json
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from bot.db import make_engine, make_sessionmaker, migrate
+    from bot.services.nlu.text import mask_phones
+    from models import LabelledExample
+
+    q = select(LabelledExample).order_by(LabelledExample.id)
+    if since:
+        try:
+            start = datetime.fromisoformat(since)
+        except ValueError:
+            print(f"gridbot: --since wants a date like 2026-11-01, not {since!r}", file=sys.stderr)
+            return 2
+        q = q.where(LabelledExample.created_at >= (start if start.tzinfo else start.replace(tzinfo=settings.tz)))
+    engine = make_engine(settings.db_url)
+    await migrate(engine)
+    try:
+        async with make_sessionmaker(engine)() as s:
+            latest: dict[str, str] = {}
+            for ex in await s.scalars(q):
+                text = mask_phones(ex.text).strip()
+                if text:
+                    latest.pop(text, None)  # a later choice for the same words replaces the earlier one, in its place
+                    latest[text] = ex.category
+    finally:
+        await engine.dispose()
+    lines = [json.dumps({"text": t, "intent": "report", "category": c}, ensure_ascii=False) for t, c in latest.items()]
+    body = "".join(line + "\n" for line in lines)
+    if out is None:
+        sys.stdout.write(body)
+    else:
+        out.write_text(body, encoding="utf-8")
+    print(f"exported {len(lines)} labelled lines" + (f" to {out}" if out else ""), file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     p = argparse.ArgumentParser(prog="gridbot", description="Gridbot: the chat front desk of community grid governance.")
@@ -98,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     org = sub.add_parser("org", help="organisation data")
     org.add_argument("action", choices=["import"])
     org.add_argument("file", type=Path)
+    labels = sub.add_parser("labels", help="residents' own category choices, for retraining the parser")
+    labels.add_argument("action", choices=["export"])
+    labels.add_argument("--out", type=Path, default=None, help="a JSONL file (default: standard output)")
+    labels.add_argument("--since", default=None, help="only choices made on or after this date (2026-11-01)")
     sub.add_parser("parse", help="parse JSON lines of resident messages (see --help)", add_help=False)
     sub.add_parser("notice", help="send a notice from the command line (see --help)", add_help=False)
     if argv and argv[0] in ("parse", "notice"):
@@ -121,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cmd == "org":
         return asyncio.run(_org_import(settings, args.file))
+    if args.cmd == "labels":
+        return asyncio.run(_labels_export(settings, args.out, args.since))
     return 2
 
 
