@@ -20,7 +20,12 @@ _SERVICE_ZH = _rx(
     r"帮|协助|陪|照顾|照看|看护|探访|走访|入户|看望|慰问|教|辅导|补课|讲|宣传|普及|劝导|劝|引导|指挥|疏导|维持|"
     r"值班|值守|站岗|执勤|巡逻|巡查|巡|打扫|清扫|清理|清运|清洁|保洁|扫|铲|擦|捡|拾|疏通|搬|整理|录入|登记|统计|"
     r"发放|分发|派发|送|配送|修剪|浇|种|除草|拔草|张贴|布置|搭|做饭|理发|剪头发|义诊|量血压|讲解|翻译|读报|念|跑腿|"
-    r"跑|收拾|维修|修|通知|排查|消杀|消毒|分拣|义工|志愿|服务|忙活|忙|干活|干|做|弄|搞|当|幫|做咗|搞咗"
+    r"跑|收拾|维修|修|通知|排查|消杀|消毒|分拣|义工|志愿|服务|忙活|忙|干活|干|做|弄|搞|当|幫|做咗|搞咗|"
+    # winter services: spreading ash, salt or grit on ice, breaking ice; a show put on for the served
+    r"撒(?:炉灰|煤灰|灰|盐|沙子?|融雪剂|防滑)|除冰|凿冰|砸冰|敲冰|刨冰|破冰|义演|慰问演出|"
+    # flood defence: sandbags, pumping water out, a night's watch
+    r"(?:堆|垒|码|抬|扛|装|填|运|放|摆|背)\s*(?:了|咗)?\s*(?:[一二两三四五六七八九十几百\d]+\s*[个袋包]?)?\s*(?:沙袋|沙包)|抽水|排水|舀水|守夜|值夜|"
+    r"守(?:着|了|咗)?\s*(?:抽水泵|水泵|泵|沙袋|闸|挡水板|路口|卡口)"
 )
 _SERVICE_EN = _rx(
     r"\b(?:help(?:ed|ing)?|assist(?:ed|ing)?|clear(?:ed|ing)?|clean(?:ed|ing)?|swept|sweep(?:ing)?|paint(?:ed|ing)|"
@@ -32,7 +37,8 @@ _SERVICE_EN = _rx(
     r"volunteer(?:ed|ing)?|snow clearing|spent|did|gave|worked|ran|led|sessions?|shifts?|"
     # Services residents name by what they did: staffing a table, door-knocking, interpreting, packing parcels.
     r"man(?:ned|ning)|staff(?:ed|ing)|host(?:ed|ing)|usher(?:ed|ing)|greet(?:ed|ing)|befriend(?:ed|ing)|canvass(?:ed|ing)|"
-    r"leaflet(?:t?ed|t?ing)|door.?knock(?:ed|ing)|knock(?:ed|ing) on doors|interpret(?:ed|ing)|interpreter|"
+    r"leaflet(?:t?ed|t?ing)|chip(?:ped|ping) (?:\w+ )?ice|break(?:ing)? (?:up )?(?:the )?ice|broke (?:up )?(?:the )?ice|de-?ic(?:ed|ing)|"
+    r"salt(?:ed|ing) (?:the )?(?:path|paths|steps|stairs|pavement|drive|ramp|road|entrance)|door.?knock(?:ed|ing)|knock(?:ed|ing) on doors|interpret(?:ed|ing)|interpreter|"
     r"call(?:ed|ing) (?:on|round)|check(?:ed|ing) (?:in )?on|look(?:ed|ing) after|took care of|taking care of|babysat|"
     r"ran errands|gave (?:\w+ )?lifts?|pitch(?:ed|ing) in|chip(?:ped|ping) in|muck(?:ed|ing) in|(?:lent|lend(?:ing)?|gave|giving) a hand|"
     r"put(?:ting)? in|clock(?:ed|ing) up|stint|did my (?:bit|shift|stint|turn)|"
@@ -78,8 +84,8 @@ _NOT_CLAIM = _rx(
     r"could (?:you|we|someone)|can (?:you|we|someone)|been (?:off|out|down|going|running|at it))\b"
 )
 # The vague stretches residents also claim ("跑了一下午", "半天").
-_VAGUE_STRETCH = _rx(r"半天|一上午|一下午|一晚上|一整天|整天|整个(?:上午|下午|晚上)|一个(?:上午|下午|晚上|下昼)|"
-                     r"\ball (?:morning|afternoon|evening|day)\b|\bthe whole (?:morning|afternoon|day|evening)\b")
+_VAGUE_STRETCH = _rx(r"半天|一上午|一下午|一晚上|一整天|整天|(?:一?整个|成个)(?:上午|下午|晚上|上昼|下昼|晏昼|朝早|早上|夜晚)|一个(?:上午|下午|晚上|下昼)|"
+                     r"通宵|一整晚|一整夜|一宿|\ball (?:morning|afternoon|evening|day|night)\b|\bthe whole (?:morning|afternoon|day|evening)\b")
 # A question that is not about the claim itself ("…能算时长吗" is).
 _QUESTION = _rx(r"[?？]|吗\s*$|呢\s*$|在哪|哪里|哪儿|怎么(?:办|弄|搞|申请|处理|回事|还|没|不|才|样)|如何(?:办|申请|处理)|什么时候|多久|几时|\b(?:how|where|when|what)\b")
 _ASKS_CREDIT = _rx(r"算|记|积分|时长|加分|\b(?:points?|hours?|count|credit|log)\b")
@@ -101,8 +107,15 @@ def _problem_time(text: str, spans) -> bool:
     return any(_PROBLEM_CLAUSE.search(c) for c in _time_clauses(text, spans))
 
 
+# "我们广场舞队", "咱们志愿队": the writer's own group, not others.
+_OWN_GROUP_BEFORE = _rx(r"(?:我们|咱们|我哋|我們)(?:的|小区的?|楼的?)?\s*$")
+_OWN_GROUP_AFTER = _rx(r"^[\u4e00-\u9fff]{0,3}?(?:队|团|协会|小组|社团|班)")
+
+
 def _others_act(text: str) -> bool:
     for m in _OTHERS_ZH.finditer(text):
+        if _OWN_GROUP_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _OWN_GROUP_AFTER.search(text[m.end():m.end() + 5]):
+            continue
         if not _SERVED_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
             return True
     return bool(_OTHERS_EN.search(text))
@@ -134,9 +147,12 @@ def claim_frame(text: str) -> str | None:
 
 
 def _tail_amount(text: str, spans) -> bool:
-    """The amount or clock range said as the message's own tail ("带小朋友做手工 10:00-11:30")."""
+    """The amount or clock range said as the message's own tail ("带小朋友做手工 10:00-11:30") or head, set apart
+    ("19:00 21:30 巡楼", "3×40分钟 陪老人下棋")."""
     for s, e, *_ in spans:
         if not text[e:].strip(" ,，.。!！~～") and s > 0 and re.search(r"[\s,，;；]", text[s - 1:s + 1]):
+            return True
+        if not re.sub(r"[\d×x\s]", "", text[:s]) and re.match(r"\s*[\s,，;；:：]", text[e:e + 2]):
             return True
     return False
 
@@ -150,7 +166,9 @@ _HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff
                  # errands done for someone: paying a bill, booking, getting medicine ("帮老人交了电费", "替阿婆挂了号")
                  r"交|缴|办|挂号|挂了号|预约|约了|充值|充了|配药|寄)"
                  # 代 + the errand, no one named between ("给独居老人代购了蔬菜"); not 代收点, 代缴费 (a service point, a fee).
-                 r"|(?:^|[在我,，\s]|那几天|那天)[\u4e00-\u9fff\d]{0,12}?代(?:取|买|购|缴|交|办|领|收|寄|填)(?!点|站|柜|费|处|服务|业务)")
+                 r"|(?:^|[在我,，\s]|那几天|那天)[\u4e00-\u9fff\d]{0,12}?代(?:取|买|购|缴|交|办|领|收|寄|填)(?!点|站|柜|费|处|服务|业务)"
+                 # 帮 + the people served + 把 + what was handled ("帮老张头把冻上的水管子用热水浇开了"); done is checked apart
+                 r"|(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff]{0,6}?(?:帮|(?<!代)替(?![换代补身罪]))(?!我|咱|忙\s*把)(?:着|忙)?\s*[\u4e00-\u9fff\d]{1,8}?把[^,，。;；!！?？]{1,16}?(?:了|咗|好|完)")
 _HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted|volunteered (?:as|at|for|with|in|on)|"
                  r"(?:interpreted|translated) for)\b(?! (?:me|us)\b)")
 # English: a message that opens on a past errand or service for people named as served ("Picked up prescriptions for
@@ -159,7 +177,8 @@ _HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted|volunt
 _EN_ERRAND = _rx(r"^(?:(?:i|we|today i|yesterday i|this morning i|this week i)\s+)?(?:delivered|took|picked up|collected|fetched|drove|cooked|"
                  r"made|bought|did|ran|shopped|cleaned|cleared|swept|tidied|fixed|repaired|mended|carried|sorted|packed|wrapped|read|"
                  r"visited|walked|escorted|accompanied|checked on|looked after|babysat|minded|fed|phoned|rang|filled (?:in|out)|"
-                 r"handed out|dropped off|posted|put up)\b(?P<rest>.{0,90})")
+                 r"handed out|dropped off|posted|put up|changed|swapped|replaced|unblocked|unclogged|thawed|defrosted|shovell?ed|gritted|salted|"
+                 r"installed|fitted|set up)\b(?P<rest>.{0,90})")
 _PEOPLE_EN = (r"(?:neighbou?rs?|residents?|seniors?|elderly|pensioners?|family|families|mrs|mr|ms|miss|lady|ladies|man|men|woman|"
               r"women|gentleman|couple|kids|children|pupils|people|members|households?|flats?|block|doors|folks|patients|tenants)")
 _SERVED_EN = _rx(r"\b(?:for|to|with)\s+(?:(?:the|our|a|an|some|all|of|every|each|several|elderly|old|older|housebound|disabled|"
@@ -193,7 +212,38 @@ def helped_frame(text: str) -> str | None:
     """A service done for someone with no amount of time ("在小区门口帮快递员整理包裹", "帮老人搬东西上楼，弄了好几趟"),
     or done in so many trips or sessions ("送餐，跑了一趟"): a claim without hours. Not a question, a request, a plan,
     a complaint, or others doing it."""
-    return _helped(text) or sessions_frame(text)
+    return _helped(text) or sessions_frame(text) or served_frame(text)
+
+
+# The writer (no one else named first) did something for people named as served, or at a place of care, and it is done:
+# "我给楼里四户老人换了煤气罐", "义务给楼里三家通了下水道", "我们广场舞队去敬老院慰问演出了".
+_WRITER_LEAD = (r"^(?:(?:今天|昨天|前天|今儿个?|昨儿个?|上午|下午|早上|晚上|中午|昨晚|周末|上周|这周|刚才|刚刚|我们?|咱们?|自己|"
+                r"我哋|义务|主动|免费|无偿|顺手|顺便|也|又|还|都|一起|专门|特意|[\u4e00-\u9fff]{1,6}?(?:队|团|协会|小组))\s*[,，]?\s*)*")
+# Hands-on work done for someone (not a call, a word or a gift of money: "给物业打了电话", "给老人院捐了钱").
+_HANDS_ON = (r"(?:换|送|修|疏通|通|搬|扛|抬|买|做|包|洗|剪|理发|打扫|扫|收拾|装|安|挂|贴|铲|拿|取|领|办|交|缴|接|扶|背|推|量|测|检查|"
+             r"清|倒|提|拎|煮|煲|熬|缝|补|擦|浇|晒|整理|劈|生|烧|写|读|念|翻译|填|登记|运|充|挑|过|检修|维修|教|辅导)")
+# The writer's own family is no one served ("去敬老院看望了我奶奶").
+_OWN_FAMILY_ZH = _rx(r"我(?:的|家)?(?:老?妈|老?爸|父亲|母亲|奶奶|爷爷|外婆|外公|姥姥|姥爷|老伴|老婆|老公|孩子|儿子|女儿|家人|婆婆|公公|"
+                     r"岳母|岳父|丈母娘|阿妈|阿爸|老豆|老母)|自家|自己家")
+_SERVED_DONE = _rx(_WRITER_LEAD + r"(?:给|为|替|帮)\s*(?:[\u4e00-\u9fff]{0,6}?(?:老人|大爷|大妈|奶奶|爷爷|阿婆|阿公|婆婆|伯伯|老太太?|"
+                   r"残疾人|孤寡|独居|长者|五保户|困难户|低保户|老两口|行动不便的\w{0,3})|[\u4e00-\u9fff]{0,4}?(?:[两三四五六七八九十几]|\d{1,2})\s*(?:户|家)(?:人家?|老人|住户|居民)?)"
+                   r"\s*(?:都|也|一起|又)?\s*" + _HANDS_ON + r"[\u4e00-\u9fff]?(?:了|咗)")
+_CARE_VISIT = _rx(_WRITER_LEAD + r"(?:去|到|在)\s*(?:了|咗)?\s*[\u4e00-\u9fff]{0,4}?(?:敬老院|养老院|福利院|老年公寓|托老所|护理院|长者中心|"
+                  r"老人院|孤儿院|特教学校|特殊学校|儿童村|日间照料中心?)\s*(?:[\u4e00-\u9fff]{0,4}?)(?:慰问|演出|表演|义演|服务|帮忙|打扫|"
+                  r"探望|看望|陪|理发|义诊|做义工|当义工|做志愿者)[\u4e00-\u9fff]{0,4}?(?:了|咗|过)")
+
+
+def served_frame(text: str) -> str | None:
+    """A service of the writer's for people named as served, done, no amount of time: a claim without hours."""
+    m = _SERVED_DONE.search(text) or _CARE_VISIT.search(text)
+    if m is None:
+        return None
+    clause = next((c for c in _CLAUSE.split(text[m.start():]) if c), "")
+    if _VAIN.search(text) or _NOT_CLAIM.search(text) or _others_act(text) or _OTHER_SUBJECT.search(text) \
+            or _QUESTION.search(text) or _PROBLEM_CLAUSE.search(clause) or _ASKS_SOMEONE.search(text) \
+            or _OWN_FAMILY_ZH.search(text):
+        return None
+    return m.group(0)
 
 
 def _helped(text: str) -> str | None:

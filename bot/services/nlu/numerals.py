@@ -237,17 +237,23 @@ _COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八�
 # "4 in all", "five in total": the number of sessions said as a total of them.
 _COUNT_EN_ALL = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?in\s+(?:all|total)\b")
 _COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|nights|evenings|mornings|afternoons|walks|picks|clean-?ups|runs|deliveries|drop-offs|talks|workshops|stints|slots|tours|outings|weekends|sittings)\b(?!\s+(?:ago|before|later|earlier))")
+# "2 x 90 min", "90 min x 2": the count said with a times sign; "twice", "thrice".
+_COUNT_X_BEFORE = _rx(r"(?<![\d.:])(?P<n>\d{1,2})\s*[x×](?=\s*\d)")
+_COUNT_X_AFTER = _rx(r"[x×]\s*(?P<n>\d{1,2})(?![\d.:]|\s*(?:h\b|hrs?\b|hours?|mins?\b|minutes?|小时|个?钟|分钟))")
+_COUNT_TWICE = _rx(r"\b(?P<n>twice|thrice)\b(?!\s+(?:as|the|more|over)\b)")
 # A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
 _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午)?\s*$|(?:每|各)\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上)?\s*(?:课|都|是|大概|约)?\s*$|"
                    rf"(?:每\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上|周)|各)[\u4e00-\u9fff]{{1,6}}$|(?:^|(?<=[\s,，;；。、课]))一\s*[{_CLASSIFIERS}]\s*(?:课)?\s*(?:是|大概|约)?\s*$"
                    r"|\b(?:sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\s+of\s*$"
-                   r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$")
+                   r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$"
+                   # "2 sessions x 90 min", "3×40分钟": a count times the amount
+                   r"|(?:\d|\b[a-z]+)\s*[x×]\s*$")
 # 各 earlier in the amount's own clause: "周六周日两天各在学校门口站了一个半小时", "礼拜三同礼拜五各去长者中心陪老人打麻将两个钟".
 # Not 各位, 各种, 各家各户 and the like, where 各 is no "each of the sessions".
 # 每日/每天/每晚/每次 likewise: "禮拜一至五每日朝早喺學校門口護學一個鐘".
 _EACH_IN_CLAUSE = _rx(r"(?:各(?![位种类样地家户楼栋单元部门方级大项自个处条界])|每\s*个?\s*(?:天|日|晚|夜|次|回|趟|场|节|堂|周|星期|礼拜|"
                       r"上午|下午|晚上|早上|朝早|夜晚))[^,，;；。!?！？\n]{0,24}$")
-_RATE_AFTER = _rx(r"^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:go|pop|visit|trip|turn)|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
+_RATE_AFTER = _rx(r"^\s*[x×]\s*\d{1,2}(?![\d.:])|^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:go|pop|visit|trip|turn)|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
                   r"every (?:day|morning|evening|night|afternoon|week|session|shift|visit))\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
@@ -318,11 +324,11 @@ def _count(text: str, rate) -> int | None:
     text = _WEEKDAY_NUMERAL.sub(lambda m: m.group(1) + "\u25a1", text)
     counts = [days] if days else []
     counts += [2 for _ in _PAIR_ZH.finditer(text)] + [2 for _ in _BOTH_EN.finditer(text)]
-    for rx in (_COUNT_ZH, _COUNT_EN, _COUNT_EN_ALL):
+    for rx in (_COUNT_ZH, _COUNT_EN, _COUNT_EN_ALL, _COUNT_X_BEFORE, _COUNT_X_AFTER, _COUNT_TWICE):
         for m in rx.finditer(text):
             if m.start() < rate[1] and m.end() > rate[0]:
                 continue
-            n = to_number(m.group("n"))
+            n = {"twice": 2.0, "thrice": 3.0}.get(m.group("n")) or to_number(m.group("n"))
             if n is not None and n == int(n) and 2 <= n <= 30:
                 counts.append(int(n))
     return counts[0] if len(set(counts)) == 1 else None
@@ -404,6 +410,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
         add(m, _en_range(m, bare=_BARE_EN_RANGE.fullmatch(m.group(0).strip()) is not None
                          and _BARE_EN_AFTER.match(text[m.end():]) is not None
                          and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()])), "r")
+    for m in _CLOCK_PAIR.finditer(text):
+        add(m, _clock_pair(m), "r")
     for m in _ZH_HOURS.finditer(text):
         if (m.group("n") or m.group("only_half")) and (_approximate(text, m, m.group("n")) or (
                 _ZH_HEDGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_HEDGE_AFTER.search(text[m.end():m.end() + 4])) or (
@@ -474,7 +482,13 @@ def _zh_range(m) -> float | None:
     end = (b + 12 if pm2 and b < 12 else b) + _minutes_value(m.group("bm")) / 60
     if end <= start and end + 12 > start:
         end += 12
+    elif end <= start and (m.group("dp2") in _NIGHT_PARTS or (pm1 and m.group("dp2") in _AM_PART_SET) or (a >= 13 and not m.group("dp2"))):
+        end += 24  # "晚上十点到凌晨一点", "晚上11点到早上5点", "22点到1点": the stretch runs past midnight
     return end - start if 0 < end - start <= 12 else None
+
+
+_NIGHT_PARTS = frozenset(("凌晨", "半夜", "深夜"))
+_AM_PART_SET = frozenset(p for p in _AM_PARTS.split("|") if "(" not in p)
 
 
 # "…at the community room, 10 to 12": whole hours joined by "to", closing a clause, read as a clock range; not ages,
@@ -505,6 +519,21 @@ def _en_range(m, bare: bool = False) -> float | None:
     end = b + int(m.group("bm") or 0) / 60
     if end <= start:
         end += 12
+    if end <= start and a >= 12 and (m.group("ap2") == "am" or (a >= 13 and not m.group("ap2"))):
+        end += 12  # "from 10pm to 1am", "22:00 to 01:00": the stretch runs past midnight
+    return end - start if 0 < end - start <= 12 else None
+
+
+# Two clock times side by side with nothing but a space (or a dash) between: "搬沙袋堵地库入口 20:30~22:00" (the tilde
+# is gone after normalising), "19:00 21:30". Both with minutes after a colon; the second later, or past midnight.
+_CLOCK_PAIR = _rx(r"(?<![\d:.])(?P<a>[01]?\d|2[0-3])\s*[:：]\s*(?P<am>[0-5]\d)\s*[~～—–-]?\s+(?P<b>[01]?\d|2[0-3])\s*[:：]\s*(?P<bm>[0-5]\d)(?![\d:])")
+
+
+def _clock_pair(m) -> float | None:
+    start = int(m.group("a")) + int(m.group("am")) / 60
+    end = int(m.group("b")) + int(m.group("bm")) / 60
+    if end <= start:
+        end += 24
     return end - start if 0 < end - start <= 12 else None
 
 

@@ -1,0 +1,146 @@
+"""Round 12: hours of service and claims. A stretch of the clock that runs past midnight; two clock times side by side
+(the tilde between them is gone after normalising); a count said with a times sign or as 'twice'; services named by
+what was done in winter and in a flood (spreading ash, chipping ice, sandbags, a night's watch); the whole of a part
+of the day (成个下昼, 通宵); help given told with 把, for people or households named as served, or at a place of care,
+with no amount. And what must not change: problems, others' doings, requests, questions, one's own family. Each case
+is a general form of a mechanism, not a line of any evaluation set."""
+from __future__ import annotations
+
+import pytest
+
+from bot.services.nlu import claims, parse
+from bot.services.nlu.numerals import parse_hours
+from bot.services.nlu.text import normalise
+
+
+def hours_of(text: str) -> float | None:
+    return parse_hours(normalise(text))[0]
+
+
+# A stretch of the clock past midnight: pm to am, 晚上 to 凌晨/早上, a 24-hour clock from the evening.
+@pytest.mark.parametrize("text,hours", [
+    ("did the night watch from 10pm to 1am", 3.0),
+    ("worked 11pm-2am at the flood barrier", 3.0),
+    ("22:00 to 01:00 on the night patrol", 3.0),
+    ("晚上十点到凌晨一点巡逻", 3.0),
+    ("晚上11点到早上5点守着抽水泵", 6.0),
+    ("22:00到1:00在地库值班", 3.0),
+    ("夜晚十一點到凌晨兩點半睇水泵", 3.5),
+])
+def test_clock_ranges_past_midnight(text, hours):
+    assert hours_of(text) == hours
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("from 2pm to 5pm", 3.0),          # the same day still
+    ("下午两点到五点", 3.0),
+    ("上午10点到下午1点", 3.0),
+    ("from 9 to 1 with a 30 min break", 3.5),
+])
+def test_clock_ranges_within_a_day_unchanged(text, hours):
+    assert hours_of(text) == hours
+
+
+# Two clock times with only a space (or a lost tilde) between them are a stretch.
+@pytest.mark.parametrize("text,hours", [
+    ("搬沙袋堵地库入口 20:30~22:00", 1.5),
+    ("20:30～22:00 抬沙袋", 1.5),
+    ("巡楼 19:00 21:30", 2.5),
+    ("守闸 23:00 01:30", 2.5),
+])
+def test_two_clock_times_side_by_side(text, hours):
+    assert hours_of(text) == hours
+
+
+@pytest.mark.parametrize("text", ["搬沙袋堵地库入口 20:30~22:00", "抬沙袋 20:00-23:30", "19:00 21:30 巡楼",
+                                  "在地库门口堆沙袋 晚上8点到11点"])
+def test_a_service_with_a_bare_stretch_is_a_claim(text):
+    assert parse(text).intent == "volunteer_claim"
+
+
+@pytest.mark.parametrize("text", ["停水 20:30 22:00", "20:30 22:00 楼下广场舞太吵", "楼上从晚上10点到凌晨1点一直在装修",
+                                  "晚上十点到凌晨两点一直停电", "晚上11点到早上5点一直停电"])
+def test_stretches_of_a_problem_stay_reports(text):
+    assert parse(text).intent == "report"
+
+
+# A count with a times sign ("2 sessions x 90 min", "90 min x 2", "3×40分钟") or 'twice' times a rate.
+@pytest.mark.parametrize("text,hours", [
+    ("ran an art class for the kids, 2 sessions x 90 min", 3.0),
+    ("taught 2 x 90 min classes", 3.0),
+    ("90 min x 2 sessions of tutoring", 3.0),
+    ("3×40分钟 陪老人下棋", 2.0),
+    ("walked the seniors round the park twice this week, 45 minutes each time", 1.5),
+    ("read to Mr Wong thrice, half an hour each", 1.5),
+])
+def test_counts_with_a_times_sign_or_twice_multiply(text, hours):
+    assert hours_of(text) == hours
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("helped twice as long as planned, 2 hours", 2.0),   # 'twice as' is no count
+    ("sorted donations for 90 min", 1.5),
+    ("2 hours x-raying nothing", 2.0),
+])
+def test_no_count_no_product(text, hours):
+    assert hours_of(text) == hours
+
+
+# Services named by what was done in winter and in a flood, with an amount, a stretch or 了.
+@pytest.mark.parametrize("text", [
+    "Three evenings this week, an hour each, chipping ice off the ramp by the clinic",
+    "spent the morning de-icing the steps of block 4, 2 hours",
+    "salted the paths round the nursery 7-8am",
+    "今天下午撒盐撒了一下午，把坡道都撒上了",
+    "早上在楼门口凿冰，干了一个半小时",
+    "通宵守着抽水泵，晚上11点到早上5点",
+    "翻譯咗成個下晝，幫啲街坊填表",
+])
+def test_winter_and_flood_services_are_claims(text):
+    assert parse(text).intent == "volunteer_claim"
+
+
+# Help given with no amount: 帮 + someone + 把 + the thing handled; 给/帮/为 + people or households served + hands-on
+# work done; a visit to a place of care with a service done; the writer's own group ("我们广场舞队") is no one else.
+@pytest.mark.parametrize("text", [
+    "帮隔壁老李头把冻住的水表用热水浇开了",
+    "帮楼下阿婆把几袋煤搬上了五楼",
+    "我给楼里三户老人换了灯泡",
+    "义务给单元里两家通了下水道",
+    "義務幫樓下兩家通咗渠",
+    "我幫樓上三戶老人換咗煤氣罐",
+    "给孤寡老人理发了",
+    "我们合唱队去养老院慰问演出了",
+    "咱们志愿队去福利院打扫了卫生",
+    "Unblocked the drains for two elderly neighbours",
+    "Swapped gas cylinders for four elderly households",
+])
+def test_help_given_without_an_amount_is_a_claim(text):
+    assert claims.helped_frame(normalise(text)) is not None
+    assert parse(text).intent == "volunteer_claim"
+
+
+@pytest.mark.parametrize("text", [
+    "谁能帮老人把水管浇开",                    # a request
+    "物业帮老人把水管修好了",                  # others' doing
+    "能不能帮老人把垃圾拿下去",                # a request
+    "帮老人把水管弄好了吗？",                  # a question
+    "我给物业打了三次电话",                    # a call, no service
+    "我给楼下老人打了电话没人接",
+    "我给老人院捐了钱",                        # a gift of money
+    "去敬老院看望了我奶奶",                    # one's own family
+    "他给三户老人送了饭",                      # someone else
+    "我们楼里的广场舞队每天晚上吵到十点",      # others (and a complaint)
+    "楼下广场舞大妈又开始了",
+    "楼上通宵装修",
+    "Unblocked the sink for my mum",
+    "Changed the bulb for the residents but the stairwell is dark again",
+])
+def test_what_is_no_help_given(text):
+    assert claims.helped_frame(normalise(text)) is None
+
+
+@pytest.mark.parametrize("text", ["物业帮老人把水管修好了", "我给物业打了三次电话", "我们楼里的广场舞队每天晚上吵到十点",
+                                  "楼上通宵装修", "地下室一直在排水不畅，臭死了"])
+def test_reports_stay_reports(text):
+    assert parse(text).intent == "report"
