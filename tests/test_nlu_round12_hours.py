@@ -144,3 +144,41 @@ def test_what_is_no_help_given(text):
                                   "楼上通宵装修", "地下室一直在排水不畅，臭死了"])
 def test_reports_stay_reports(text):
     assert parse(text).intent == "report"
+
+
+# More services named by what was done, with an amount: snow cleared (清了…的雪), leaflets or alarms handed out, door to
+# door, duty at a school gate or a sorting point, classes given to children, the people served after 引导/劝导/扶/送;
+# done said as 这礼拜, Cantonese 今日/朝早 or 已打卡; "spent the afternoon" as a stretch.
+@pytest.mark.parametrize("text", [
+    "清雪，一个半小时",
+    "清了两个钟头的雪，腰都酸了",
+    "在小区门口发防火宣传单 9点-10点半",
+    "跟网格员挨家挨户登记独居老人 三个小时",
+    "垃圾分类督导 18:00-19:30 已打卡",
+    "今日朝早八點至九點半喺街口做護學崗",
+    "给留守儿童上了两节书法课 一节四十分钟",
+    "下象棋、陪聊天，这个礼拜一共五个小时",
+    "引导快递小哥把三轮车停到指定位置 半小时",
+    "Spent the morning at the clinic walking elderly patients through the forms",
+])
+def test_more_services_are_claim_frames(text):
+    assert claims.claim_frame(normalise(text)) is not None
+
+
+# Households visited, counted, with no amount: a claim without hours.
+@pytest.mark.parametrize("text", ["今天走访了8户独居老人", "入户探访咗三家长者"])
+def test_households_visited_are_help_given(text):
+    assert claims.helped_frame(normalise(text)) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "楼道里的传单发了一地，两个小时没人管",       # a problem
+    "小区门口有人发传单，发了一上午，很烦",       # others
+    "快递小哥把三轮车停在消防通道 半小时了",      # others, a problem
+    "走访了三户都没人在家",                       # a trip in vain
+    "雪两天了还没清",                             # a problem lasting
+    "下周打算挨家挨户登记，需要两个小时",          # a plan
+])
+def test_what_stays_no_claim_frame(text):
+    n = normalise(text)
+    assert claims.claim_frame(n) is None and claims.helped_frame(n) is None

@@ -25,7 +25,10 @@ _SERVICE_ZH = _rx(
     r"撒(?:炉灰|煤灰|灰|盐|沙子?|融雪剂|防滑)|除冰|凿冰|砸冰|敲冰|刨冰|破冰|义演|慰问演出|"
     # flood defence: sandbags, pumping water out, a night's watch
     r"(?:堆|垒|码|抬|扛|装|填|运|放|摆|背)\s*(?:了|咗)?\s*(?:[一二两三四五六七八九十几百\d]+\s*[个袋包]?)?\s*(?:沙袋|沙包)|抽水|排水|舀水|守夜|值夜|"
-    r"守(?:着|了|咗)?\s*(?:抽水泵|水泵|泵|沙袋|闸|挡水板|路口|卡口)"
+    r"守(?:着|了|咗)?\s*(?:抽水泵|水泵|泵|沙袋|闸|挡水板|路口|卡口)|"
+    # snow cleared (清雪, 清了两个钟头的雪), leaflets or alarms handed out, door to door, duty at a school gate, organising
+    r"清雪|除雪|清(?:了|咗)[^,，。;；!！?？]{0,8}?雪|发(?:了|咗)?[^,，。;；!！?？]{0,6}?(?:传单|宣传单|单张|宣传资料|资料|报警器|口罩|物资|手册|册子|"
+    r"礼包|慰问品|福字|对联)|挨家挨户|逐户|督导|护学|组织工作|给[\u4e00-\u9fff]{1,8}?上(?:了|咗)?[^,，。]{0,6}?课"
 )
 _SERVICE_EN = _rx(
     r"\b(?:help(?:ed|ing)?|assist(?:ed|ing)?|clear(?:ed|ing)?|clean(?:ed|ing)?|swept|sweep(?:ing)?|paint(?:ed|ing)|"
@@ -51,6 +54,8 @@ _SERVICE_EN = _rx(
 )
 # Done: an aspect marker or a past time; for English a past verb or a gerund of the activity is enough.
 _DONE = _rx(r"了|过|咗|完|刚才|刚刚|今早|今天|昨天|昨晚|前天|上午|下午|早上|晚上|中午|周末|上周|这周|本周|上个?星期|上个?礼拜|"
+            # this week said otherwise; Cantonese days and parts of the day (今日, 琴日, 朝早, 下昼); clocked in (已打卡)
+            r"这个?(?:礼拜|星期)|本星期|今日|琴日|寻日|噚日|昨日|前日|朝早|今朝|下昼|晏昼|已打卡|打咗卡|"
             r"\b(?:today|yesterday|this (?:morning|afternoon|evening|week)|last (?:night|week|weekend)|earlier)\b|"
             r"\b\w+(?:ed|ing)\b|\b(?:swept|taught|ran|led|did|gave|spent|sat|set)\b")
 # Someone other than the writer does the thing: neighbours, workers, staff, children, "有人", he/she/they. Not after
@@ -59,7 +64,7 @@ _OTHERS_ZH = _rx(r"有人|别人|人家|他们|她们|他|她|邻居|楼上|楼�
                  r"装修队?|城管|小孩|孩子|熊孩子|商户|店主|老板|司机|广场舞|大妈|"
                  # 快递/外卖 handled by someone are parcels and meals, not the couriers ("替老人取快递", "帮忙分拣快递").
                  r"(?<![取拿收寄送搬拣领点])(?:外卖|快递)(?!柜|站|点|包|盒|箱|件)员?")
-_SERVED_BEFORE = _rx(r"(?:帮|给|替|陪|为|教|和|跟|同|带|向|对|与|探望|看望|慰问|照顾)\s*(?:[\u4e00-\u9fff]{0,6})?$")
+_SERVED_BEFORE = _rx(r"(?:帮|给|替|陪|为|教|和|跟|同|带|向|对|与|探望|看望|慰问|照顾|引导|劝导|提醒|协助|帮助|指挥|疏导|扶|接|送|带领)\s*(?:[\u4e00-\u9fff]{0,6})?$")
 _OTHERS_EN = _rx(r"(?:^|[.,;!?]\s*)(?:he|she|they|someone|somebody|people|the (?:neighbou?rs?|builders?|workers?|contractors?|council|"
                  r"landlord|cleaners?|staff|kids|children|guy|man|woman|shop|bar|restaurant))\b|"
                  r"\b(?:neighbou?rs?|builders?|workers?|contractors?)\s+(?:was|were|has|have|had|kept|are|is)\b|"
@@ -85,7 +90,7 @@ _NOT_CLAIM = _rx(
 )
 # The vague stretches residents also claim ("跑了一下午", "半天").
 _VAGUE_STRETCH = _rx(r"半天|一上午|一下午|一晚上|一整天|整天|(?:一?整个|成个)(?:上午|下午|晚上|上昼|下昼|晏昼|朝早|早上|夜晚)|一个(?:上午|下午|晚上|下昼)|"
-                     r"通宵|一整晚|一整夜|一宿|\ball (?:morning|afternoon|evening|day|night)\b|\bthe whole (?:morning|afternoon|day|evening)\b")
+                     r"通宵|一整晚|一整夜|一宿|\ball (?:morning|afternoon|evening|day|night)\b|\bspent (?:the|my|our) (?:whole )?(?:morning|afternoon|evening|day)\b|\bthe whole (?:morning|afternoon|day|evening)\b")
 # A question that is not about the claim itself ("…能算时长吗" is).
 _QUESTION = _rx(r"[?？]|吗\s*$|呢\s*$|在哪|哪里|哪儿|怎么(?:办|弄|搞|申请|处理|回事|还|没|不|才|样)|如何(?:办|申请|处理)|什么时候|多久|几时|\b(?:how|where|when|what)\b")
 _ASKS_CREDIT = _rx(r"算|记|积分|时长|加分|\b(?:points?|hours?|count|credit|log)\b")
@@ -275,7 +280,9 @@ _ASKS_SOMEONE = _rx(r"(?<!申)请|求|麻烦|谁能|有没有人|能不能|可�
 # "搬物资搬了三趟". The service is named apart from the trip verb; not others' trips ("老师讲了一节课"), not trips in
 # vain ("跑了三趟都没人", "去了两次还没修").
 _SESSIONS_DONE = _rx(r"(?P<v>跑|去|送|搬|运|讲|教|上|巡|值|站|走)\s*(?:了|咗)\s*(?:一|两|三|四|五|几|好几|\d{1,2})\s*"
-                     r"(?:趟|次|回|节课?|堂课?|场|轮|班)")
+                     r"(?:趟|次|回|节课?|堂课?|场|轮|班)"
+                     # households visited, counted ("走访了5户", "入户探访咗三家")
+                     r"|(?P<visit>走访|探访|探望|看望|慰问|拜访|入户)\s*(?:了|咗)\s*(?:两|三|四|五|六|七|八|九|十|几|好几|十几|\d{1,2})\s*(?:户|家)")
 _SESSION_SERVICE_VERBS = "讲教巡值"
 _VAIN = _rx(r"没|不(?!便|少|错|久|停|断|仅|但|管风雨)|未|白跑|冇|唔|都是空|扑空")  # "行动不便的大爷" is no trip in vain
 _OTHER_SUBJECT = _rx(r"^(?:(?:今天|昨天|前天|上午|下午|早上|晚上|上周[一二三四五六日天]?|这周)\s*)*"
@@ -293,7 +300,7 @@ def sessions_frame(text: str) -> str | None:
     if m is None:
         return None
     rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    if m.group("v") not in _SESSION_SERVICE_VERBS and not _SERVICE_ZH.search(rest) and not re.search(r"助|义|志愿", rest) \
+    if not m.group("visit") and m.group("v") not in _SESSION_SERVICE_VERBS and not _SERVICE_ZH.search(rest) and not re.search(r"助|义|志愿", rest) \
             and not _SERVED_ZH.search(rest):
         return None
     if _VAIN.search(text) or _NOT_CLAIM.search(text) or _others_act(text) or _OTHER_SUBJECT.search(text) \
