@@ -182,3 +182,31 @@ def test_households_visited_are_help_given(text):
 def test_what_stays_no_claim_frame(text):
     n = normalise(text)
     assert claims.claim_frame(n) is None and claims.helped_frame(n) is None
+
+
+# More of the same families: a Chinese clock pair whose tilde was lost (8点~10点), midnight as the end (to midnight,
+# 半夜12点), a times sign after a count word (3次×40分钟), '2x', and a count said after the amount ('an hour, twice').
+@pytest.mark.parametrize("text,hours", [
+    ("8点~10点 扫雪", 2.0),
+    ("晚上7点半～9点 巡楼", 1.5),
+    ("from 9pm to midnight on patrol", 3.0),
+    ("9 till midnight helping at the shelter", 3.0),
+    ("晚上9点到半夜12点巡逻", 3.0),
+    ("半夜两点到四点守水泵", 2.0),
+    ("3次×40分钟 陪老人下棋", 2.0),
+    ("2x this week, 1 hour each, walking the seniors' group", 2.0),
+    ("read to the kids at the library an hour, twice", 2.0),
+    ("2 hours, 3 times this month, at the food bank", 6.0),
+])
+def test_more_clock_and_count_forms(text, hours):
+    assert hours_of(text) == hours
+
+
+@pytest.mark.parametrize("text", ["8点 10号楼门口集合", "周六8点 周日10点集合", "7点 10个人来帮忙"])
+def test_clock_times_apart_are_no_stretch(text):
+    assert hours_of(text) is None
+
+
+@pytest.mark.parametrize("text", ["8点~10点 扫雪", "from 9pm to midnight on patrol", "3次×40分钟 陪老人下棋"])
+def test_those_forms_are_claims(text):
+    assert parse(text).intent == "volunteer_claim"

@@ -127,7 +127,7 @@ _EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
 _CLOCK = (r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：|(?<![小钟])时(?!候|间|期|段|辰|刻|代|常|髦|尚|光|节|许|而|日))\s*(?P<{0}m>半|[一三]刻(?!钟)|[一二两三四五六七八九十]{{1,2}}\s*个\s*字|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分)|"
           + CN_CLOCK_MINUTES.replace("{", "{{").replace("}", "}}") + r")?\s*分?)")
 # Parts of the day before a clock time, Mandarin and Cantonese (朝早 morning, 下昼 afternoon).
-_AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼|早(?=\\s*\\d)"
+_AM_PARTS = "上午|早上|早晨|清早|凌晨|今早|朝早|上昼|半夜|深夜|午夜|早(?=\\s*\\d)"
 _PM_PARTS = "下午|晚上|傍晚|夜晚|夜里|今晚|下昼|晏昼|夜晚黑|晚(?=\\s*\\d)"
 _RANGE = _rx(
     rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a")
@@ -138,7 +138,7 @@ _RANGE = _rx(
 # "from 9 till noon", "从 8pm 到 10pm": noon closes a range, and a Chinese 到 joins two English clock times.
 # British writing dots the clock ("10.15 to 11.45", "2 to 4.30pm"); not money or amounts with a unit (_DOTTED_NOT).
 _EN_RANGE = _rx(r"\b(?P<kw>from|between)?\s*(?P<a>\d{1,2})(?:[:.](?P<am>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:to|until|till|and|-|–|到|至)\s*"
-                r"(?:(?P<b>\d{1,2})(?:[:.](?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?(?!\d|\.\d)|(?P<noon>noon|midday)\b)")
+                r"(?:(?P<b>\d{1,2})(?:[:.](?P<bm>\d{2}))?\s*(?P<ap2>am|pm)?(?!\d|\.\d)|(?P<noon>noon|midday)\b|(?P<midnight>midnight)\b)")
 # Clock times said in words: "half ten" (10:30, British), "half past two", "quarter past nine", "quarter to five",
 # "ten o'clock", "ten thirty", "noon". A range of them needs one said in words (digits alone are _EN_RANGE's), and
 # bare number words need from/between or o'clock ("ten to twelve kids" is no range).
@@ -240,6 +240,7 @@ _COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons
 # "2 x 90 min", "90 min x 2": the count said with a times sign; "twice", "thrice".
 _COUNT_X_BEFORE = _rx(r"(?<![\d.:])(?P<n>\d{1,2})\s*[x×](?=\s*\d)")
 _COUNT_X_AFTER = _rx(r"[x×]\s*(?P<n>\d{1,2})(?![\d.:]|\s*(?:h\b|hrs?\b|hours?|mins?\b|minutes?|小时|个?钟|分钟))")
+_COUNT_X_TIMES = _rx(r"(?<![\d.:])\b(?P<n>\d{1,2})\s?x\b(?!\s*\d)")
 _COUNT_TWICE = _rx(r"\b(?P<n>twice|thrice)\b(?!\s+(?:as|the|more|over)\b)")
 # A rate: "每次一小时", "一节45分钟", "每堂四十五分钟", "2 sessions of 90 minutes", "an hour each".
 _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午)?\s*$|(?:每|各)\s*[个]?\s*(?:[{_CLASSIFIERS}]|上午|下午|晚上|早上)?\s*(?:课|都|是|大概|约)?\s*$|"
@@ -247,13 +248,13 @@ _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午
                    r"|\b(?:sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|evenings|mornings|afternoons|walks)\s+of\s*$"
                    r"|\b(?:each|per|every)\s+(?:\w+\s*)?[,:]?\s*$"
                    # "2 sessions x 90 min", "3×40分钟": a count times the amount
-                   r"|(?:\d|\b[a-z]+)\s*[x×]\s*$")
+                   r"|(?:\d|\b[a-z]+|[次节堂趟场轮班回课晚天])\s*[x×]\s*$")
 # 各 earlier in the amount's own clause: "周六周日两天各在学校门口站了一个半小时", "礼拜三同礼拜五各去长者中心陪老人打麻将两个钟".
 # Not 各位, 各种, 各家各户 and the like, where 各 is no "each of the sessions".
 # 每日/每天/每晚/每次 likewise: "禮拜一至五每日朝早喺學校門口護學一個鐘".
 _EACH_IN_CLAUSE = _rx(r"(?:各(?![位种类样地家户楼栋单元部门方级大项自个处条界])|每\s*个?\s*(?:天|日|晚|夜|次|回|趟|场|节|堂|周|星期|礼拜|"
                       r"上午|下午|晚上|早上|朝早|夜晚))[^,，;；。!?！？\n]{0,24}$")
-_RATE_AFTER = _rx(r"^\s*[x×]\s*\d{1,2}(?![\d.:])|^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:go|pop|visit|trip|turn)|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
+_RATE_AFTER = _rx(r"^\s*[x×]\s*\d{1,2}(?![\d.:])|^\s*,?\s*(?:twice|thrice|(?:\d{1,2}|two|three|four|five|six) times)\b|^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:go|pop|visit|trip|turn)|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
                   r"every (?:day|morning|evening|night|afternoon|week|session|shift|visit))\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
@@ -324,7 +325,7 @@ def _count(text: str, rate) -> int | None:
     text = _WEEKDAY_NUMERAL.sub(lambda m: m.group(1) + "\u25a1", text)
     counts = [days] if days else []
     counts += [2 for _ in _PAIR_ZH.finditer(text)] + [2 for _ in _BOTH_EN.finditer(text)]
-    for rx in (_COUNT_ZH, _COUNT_EN, _COUNT_EN_ALL, _COUNT_X_BEFORE, _COUNT_X_AFTER, _COUNT_TWICE):
+    for rx in (_COUNT_ZH, _COUNT_EN, _COUNT_EN_ALL, _COUNT_X_BEFORE, _COUNT_X_AFTER, _COUNT_X_TIMES, _COUNT_TWICE):
         for m in rx.finditer(text):
             if m.start() < rate[1] and m.end() > rate[0]:
                 continue
@@ -412,6 +413,10 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
                          and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()])), "r")
     for m in _CLOCK_PAIR.finditer(text):
         add(m, _clock_pair(m), "r")
+    for m in _ZH_CLOCK_PAIR.finditer(text):
+        # both said as clock times (点 or a colon) and the second later: "8点~10点" read after normalising as "8点 10点"
+        if _CLOCK_MARK.search(text[m.end("a"):m.end("a") + 2]) and _CLOCK_MARK.search(text[m.end("b"):m.end("b") + 2]):
+            add(m, _zh_range(m), "r")
     for m in _ZH_HOURS.finditer(text):
         if (m.group("n") or m.group("only_half")) and (_approximate(text, m, m.group("n")) or (
                 _ZH_HEDGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _ZH_HEDGE_AFTER.search(text[m.end():m.end() + 4])) or (
@@ -501,6 +506,10 @@ _BARE_EN_BEFORE = _rx(r"\b(?:aged?|ages|grades?|years?|kids|children|rooms?|floo
 
 def _en_range(m, bare: bool = False) -> float | None:
     # A bare "2-4" is no time range ("room 2-4"): it needs from/between, am/pm, or a clock time ("9 to 11:30").
+    if m.group("midnight"):  # "from 9pm to midnight", "9 till midnight": an evening's stretch
+        a = int(m.group("a"))
+        start = a + (12 if m.group("ap1") != "am" and a < 12 else 0) + int(m.group("am") or 0) / 60
+        return 24 - start if 0 < 24 - start <= 12 else None
     if m.group("noon"):
         a = int(m.group("a"))
         start = a + (12 if m.group("ap1") == "pm" and a < 12 else 0) + int(m.group("am") or 0) / 60
@@ -524,6 +533,8 @@ def _en_range(m, bare: bool = False) -> float | None:
     return end - start if 0 < end - start <= 12 else None
 
 
+_ZH_CLOCK_PAIR = _rx(rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a") + rf"\s+(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b"))
+_CLOCK_MARK = _rx(r"点|:|：|时")
 # Two clock times side by side with nothing but a space (or a dash) between: "搬沙袋堵地库入口 20:30~22:00" (the tilde
 # is gone after normalising), "19:00 21:30". Both with minutes after a colon; the second later, or past midnight.
 _CLOCK_PAIR = _rx(r"(?<![\d:.])(?P<a>[01]?\d|2[0-3])\s*[:：]\s*(?P<am>[0-5]\d)\s*[~～—–-]?\s+(?P<b>[01]?\d|2[0-3])\s*[:：]\s*(?P<bm>[0-5]\d)(?![\d:])")
