@@ -210,3 +210,40 @@ def test_clock_times_apart_are_no_stretch(text):
 @pytest.mark.parametrize("text", ["8点~10点 扫雪", "from 9pm to midnight on patrol", "3次×40分钟 陪老人下棋"])
 def test_those_forms_are_claims(text):
     assert parse(text).intent == "volunteer_claim"
+
+
+# English amounts as typed in a hurry: units misspelt (hous, hors, minuets), 'and half' / 'n a half' / hyphens, a bare
+# 'hour and a half', h:mm with the unit, halves written as fractions (1 1/2, 1½), and a count before a compound
+# amount ('two 3-hour shifts').
+@pytest.mark.parametrize("text,hours", [
+    ("helped at the pantry 2 hous", 2.0),
+    ("3 hors litter pick", 3.0),
+    ("45 minuets with mrs li", 0.75),
+    ("an hour and half at the pantry", 1.5),
+    ("one and half hour reading to the kids", 1.5),
+    ("two hour and half sorting clothes", 2.5),
+    ("an hour n a half on the stall", 1.5),
+    ("two-and-a-half hours gritting", 2.5),
+    ("hour and a half gritting the paths", 1.5),
+    ("1:30 hrs sorting donations", 1.5),
+    ("1 1/2 hours at the library", 1.5),
+    ("1½ hours at the library", 1.5),
+    ("2½ hrs on the door", 2.5),
+    ("1/2 hour with the seniors", 0.5),
+    ("did two 3-hour shifts at the food bank", 6.0),
+    ("four 90-minute sessions with the kids", 6.0),
+    ("two 2 hour sessions", 4.0),
+])
+def test_english_amounts_typed_in_a_hurry(text, hours):
+    assert hours_of(text) == hours
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("every hour and a half the alarm beeps", None),      # a frequency
+    ("about an hour and a half", None),                   # hedged, as before
+    ("3 hours and half the kids left early", 3.0),        # half of something else
+    ("a 2-hour shift", 2.0),                              # one session
+    ("2 kids at 3 sessions of an hour", 3.0),             # kids are no sessions
+])
+def test_what_the_typed_forms_leave_alone(text, hours):
+    assert hours_of(text) == hours

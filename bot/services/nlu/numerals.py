@@ -113,16 +113,34 @@ _ZH_HOURS = _rx(
 _GU = _rx(rf"(?P<n>{NUM})\s*个\s*骨(?![头折科架灰肉质])")
 _ZH_HOURS_GE = _rx(rf"(?P<n>{NUM})\s*个\s*多?\s*钟(?!头)")
 _ZH_MINUTES = _rx(rf"(?P<m>{NUM})\s*[多来]?\s*(?:分钟|min(?:s|utes?)?\b)")
+# Units as typed in a hurry or heard by voice typing: "hous", "hors", "houres", "minuets", "mintues".
+_EN_HOUR_UNIT = r"(?:hours?|hrs?|h|hous|hors|houres?|hourz|horus|hrz)"
+_EN_MIN_UNIT = r"(?:minutes?|mins?|minuets?|mintues?|minites?|minuts?|munites?|minits?|mnts?)"
 _EN_HOURS = _rx(
-    rf"\b(?:(?P<n>{EN_NUM})(?:\s+and\s+a\s+half|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:of\s+)?(?:hours?|hrs?|h)\b"
-    rf"(?:\s*(?:and\s+)?(?P<half2>a\s+half)|\s*(?:and\s+)?(?P<q>(?:a|one)\s+quarter|three\s+quarters)\b|"
-    rf"\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:minutes?|mins?|m)\b)?"
+    # "an hour and a half", "two-and-a-half hours", "an hour n a half", "one and half hour"
+    rf"\b(?:(?P<n>{EN_NUM})(?:(?P<half1>[\s-]+(?:and|n|&)[\s-]+(?:a[\s-]+)?half)|\s*(?P<half>½))?|(?P<only_half>half\s+an?))\s*-?\s*(?:of\s+)?{_EN_HOUR_UNIT}\b"
+    rf"(?:\s*(?:and\s+|n\s+|&\s*)?(?P<half2>a\s+half)|\s*(?:and|n|&)\s+(?P<half3>half)\b(?!\s+(?:of|the|my|an?)\b)|\s*(?:and\s+)?(?P<q>(?:a|one)\s+quarter|three\s+quarters)\b|"
+    rf"\s*(?:and\s+)?(?P<m>\d+|{EN_NUM})\s*(?:{_EN_MIN_UNIT}|m)\b)?"
 )
+# "hour and a half" with no article; not a frequency ("every hour and a half").
+_EN_BARE_HOUR_HALF = _rx(r"(?<![\w-])(?<!every )(?<!each )(?<!per )(?<!the )(?<!first )(?<!last )(?<!next )hour\s+(?:and|n|&)\s+(?:a\s+)?half\b")
+# "1:30 hrs", "2:15 hours": hours and minutes said with a colon and the unit.
+_HM_DURATION = _rx(rf"(?<![\d:])(?P<h>\d{{1,2}})\s*:\s*(?P<mm>[0-5]\d)\s*{_EN_HOUR_UNIT}\b")
+# "1 1/2 hours", "1½ hours" (NFKC makes ½ "1⁄2"), "1/2 hour": a half written as a fraction, before a unit of hours.
+_FRACTION_HALF = _rx(r"(?<![\d./⁄])(?:(?P<w>\d{1,2})(?:\s+(?=1/2)|(?=1⁄2)))?1\s?[/⁄]\s?2(?![\d/⁄])(?=\s*-?\s*(?:hours?|hrs?|h\b|hous|小时|个?钟))")
+
+
+def _halves(text: str) -> str:
+    """Fractions of a half written out, replaced by a decimal of the same length ("1 1/2 hours" -> "1.5   hours")."""
+    def repl(m):
+        v = f"{int(m.group('w') or 0)}.5"
+        return v + " " * (len(m.group(0)) - len(v)) if len(v) <= len(m.group(0)) else m.group(0)
+    return _FRACTION_HALF.sub(repl, text)
 # "a quarter of an hour", "three quarters of an hour".
 _EN_QUARTER = _rx(r"\b(?P<q>a|one|three)?\s*quarters?\s+of\s+an?\s+hour\b")
 # "volunteer hrs: 2.5": the unit named first, the number after it.
 _UNIT_FIRST = _rx(r"\b(?:hours?|hrs?)\s*[:：=]\s*(?P<n>\d+(?:\.\d+)?)\b")
-_EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*(?:minutes?|mins?)\b")
+_EN_MINUTES = _rx(rf"\b(?P<m>{EN_NUM})\s*-?\s*{_EN_MIN_UNIT}\b")
 # Minutes after 点 are never the number of a unit or building that follows ("7点到9点 2单元那片").
 _CLOCK = (r"(?P<{0}>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:(?:点钟|点|:|：|(?<![小钟])时(?!候|间|期|段|辰|刻|代|常|髦|尚|光|节|许|而|日))\s*(?P<{0}m>半|[一三]刻(?!钟)|[一二两三四五六七八九十]{{1,2}}\s*个\s*字|\d{{1,2}}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|[一二三四五十]{{1,3}}(?=分)|"
           + CN_CLOCK_MINUTES.replace("{", "{{").replace("}", "}}") + r")?\s*分?)")
@@ -236,7 +254,7 @@ _CLASSIFIERS = "节次堂趟场轮班回课晚天"
 _COUNT_ZH = _rx(rf"(?<![每各一第])(?P<n>\d{{1,2}}|[两二三四五六七八九十俩仨]{{1,2}})\s*个?\s*(?P<c>[{_CLASSIFIERS}]|上午|下午|晚上|早上|周末|星期|礼拜|周)(?!前|后|以前|以后|之前|内|里)")
 # "4 in all", "five in total": the number of sessions said as a total of them.
 _COUNT_EN_ALL = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?in\s+(?:all|total)\b")
-_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:\w+\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|nights|evenings|mornings|afternoons|walks|picks|clean-?ups|runs|deliveries|drop-offs|talks|workshops|stints|slots|tours|outings|weekends|sittings)\b(?!\s+(?:ago|before|later|earlier))")
+_COUNT_EN = _rx(rf"\b(?P<n>{EN_NUM})\s+(?:[\w.-]+\s+|(?:\d+(?:\.\d+)?|{EN_NUM})\s+(?:hours?|hrs?|minutes?|mins?)\s+)?(?P<c>sessions|classes|lessons|shifts|rounds|visits|trips|patrols|times|days|nights|evenings|mornings|afternoons|walks|picks|clean-?ups|runs|deliveries|drop-offs|talks|workshops|stints|slots|tours|outings|weekends|sittings)\b(?!\s+(?:ago|before|later|earlier))")
 # "2 x 90 min", "90 min x 2": the count said with a times sign; "twice", "thrice".
 _COUNT_X_BEFORE = _rx(r"(?<![\d.:])(?P<n>\d{1,2})\s*[x×](?=\s*\d)")
 _COUNT_X_AFTER = _rx(r"[x×]\s*(?P<n>\d{1,2})(?![\d.:]|\s*(?:h\b|hrs?\b|hours?|mins?\b|minutes?|小时|个?钟|分钟))")
@@ -254,7 +272,9 @@ _RATE_BEFORE = _rx(rf"(?<![一每])都\s*是?\s*(?:晚上?|早上?|上午|下午
 # 每日/每天/每晚/每次 likewise: "禮拜一至五每日朝早喺學校門口護學一個鐘".
 _EACH_IN_CLAUSE = _rx(r"(?:各(?![位种类样地家户楼栋单元部门方级大项自个处条界])|每\s*个?\s*(?:天|日|晚|夜|次|回|趟|场|节|堂|周|星期|礼拜|"
                       r"上午|下午|晚上|早上|朝早|夜晚))[^,，;；。!?！？\n]{0,24}$")
-_RATE_AFTER = _rx(r"^\s*[x×]\s*\d{1,2}(?![\d.:])|^\s*,?\s*(?:twice|thrice|(?:\d{1,2}|two|three|four|five|six) times)\b|^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:go|pop|visit|trip|turn)|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
+_RATE_AFTER = _rx(r"^\s*[x×]\s*\d{1,2}(?![\d.:])|"
+                  # the amount said of each session: "two 3-hour shifts", "four 90-minute sessions"
+                  r"^\s*(?:sessions|shifts|classes|lessons|visits|walks|patrols|stints|slots|rounds|runs|trips|tours|workshops|talks)\b|^\s*,?\s*(?:twice|thrice|(?:\d{1,2}|two|three|four|five|six) times)\b|^\s*(?:each|apiece|a time|a session|per session|every time|(?:a|per) (?:go|pop|visit|trip|turn)|(?:on )?both (?:the )?(?:days|mornings|evenings|nights|afternoons|sessions|shifts|weekends|visits|times)|(?:a|per) (?:day|night|evening|morning|week|visit|shift)|"
                   r"every (?:day|morning|evening|night|afternoon|week|session|shift|visit))\b|^\s*(?:一次|一节|一堂|一趟)")
 
 
@@ -327,8 +347,8 @@ def _count(text: str, rate) -> int | None:
     counts += [2 for _ in _PAIR_ZH.finditer(text)] + [2 for _ in _BOTH_EN.finditer(text)]
     for rx in (_COUNT_ZH, _COUNT_EN, _COUNT_EN_ALL, _COUNT_X_BEFORE, _COUNT_X_AFTER, _COUNT_X_TIMES, _COUNT_TWICE):
         for m in rx.finditer(text):
-            if m.start() < rate[1] and m.end() > rate[0]:
-                continue
+            if m.start("n") < rate[1] and m.end("n") > rate[0]:
+                continue  # the rate's own number ("two 3-hour shifts" counts two)
             n = {"twice": 2.0, "thrice": 3.0}.get(m.group("n")) or to_number(m.group("n"))
             if n is not None and n == int(n) and 2 <= n <= 30:
                 counts.append(int(n))
@@ -386,6 +406,7 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
     out: list[tuple[int, int, float | None, str, str]] = []
     # "周六两小时": the day's numeral is no part of the amount (same length, so positions hold).
     text = _WEEKDAY.sub(lambda m: m.group(1) + "\u25a1" * len(m.group(2)), text)
+    text = _halves(text)
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e, *_ in out)
@@ -427,6 +448,8 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
             if n is not None:
                 half = m.group("half") or m.group("only_half") or m.group("half_after")
                 add(m, n + (0.5 if half else 0.0) + _minutes_value(m.group("m") or m.group("mb") or m.group("qm") or m.group("mc")) / 60)
+    for m in _HM_DURATION.finditer(text):
+        add(m, int(m.group("h")) + int(m.group("mm")) / 60)
     for m in _EN_QUARTER.finditer(text):  # minutes in other words: read as said, like "about 15 minutes"
         add(m, 0.75 if m.group("q") == "three" else 0.25)
     for m in _EN_HOURS.finditer(text):
@@ -436,13 +459,18 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
         if m.group("only_half"):
             hours = 0.5
         else:
-            hours = (to_number(m.group("n")) or 0) + (0.5 if ("and a half" in m.group(0) or m.group("half") or m.group("half2")) else 0)
+            hours = (to_number(m.group("n")) or 0) + (0.5 if (m.group("half1") or m.group("half") or m.group("half2") or m.group("half3")) else 0)
             if m.group("m"):
                 hours += (to_number(m.group("m")) or 0) / 60
             if m.group("q"):
                 hours += 0.75 if m.group("q").startswith("three") else 0.25
         add(m, hours)
 
+    for m in _EN_BARE_HOUR_HALF.finditer(text):
+        if not _EN_HEDGE.search(text[max(0, m.start() - 20):m.start()]):
+            add(m, 1.5)
+        else:
+            vague(m)
     for m in _ZH_HOURS_GE.finditer(text):
         if _approximate(text, m, m.group("n")):
             vague(m)
