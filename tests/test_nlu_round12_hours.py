@@ -247,3 +247,48 @@ def test_english_amounts_typed_in_a_hurry(text, hours):
 ])
 def test_what_the_typed_forms_leave_alone(text, hours):
     assert hours_of(text) == hours
+
+
+# English services: 'out' and 'off' of a service are no outage (helped out, gave out leaflets, scraped the ice off the
+# steps); on duty, on the rota, door to door; someone else's dog walked for them; the bins put out for someone; a bare
+# hyphen range closing the message ('10-1'); 守了一晚上 with 怕有人… (someone feared is no one acting).
+@pytest.mark.parametrize("text", [
+    "helped out at the jumble sale yesterday for 2 hours",
+    "Gave out flu leaflets door to door in block 7 all afternoon",
+    "Scraped the ice off the steps for an hour",
+    "On duty at the school gate 7:30-8:45",
+    "Manned the phones at the community centre 10-1",
+    "Walked Mrs Patel's dog while she's in hospital, 30 min a day for 5 days",
+    "在楼门口守了一晚上，怕有人偷电瓶车",
+])
+def test_english_and_watch_services_are_claim_frames(text):
+    assert claims.claim_frame(normalise(text)) is not None
+
+
+def test_bins_put_out_for_someone_is_help_given():
+    assert claims.helped_frame(normalise("Put the bins out for the old couple at no. 12 every day this week")) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "power was off for 3 hours",
+    "the lights have been out 2 hours in the stairwell",
+    "lift out of order for 2 hours",
+    "the alarm kept going off all night",
+    "walked my dog for an hour and found needles in the park",
+    "the bins are out on the pavement for 3 days now",
+    "Our team won 10-1 at the community football",
+    "晚上有人在楼门口守着，鬼鬼祟祟的，守了一晚上",
+])
+def test_outages_and_others_stay_out_of_the_claim_frame(text):
+    assert claims.claim_frame(normalise(text)) is None
+
+
+@pytest.mark.parametrize("text", ["power was off for 3 hours", "the alarm kept going off all night"])
+def test_an_outage_is_still_a_complaint(text):
+    assert claims.duration_is_complaint(normalise(text))
+
+
+@pytest.mark.parametrize("text,hours", [("Manned the phones at the community centre 10-1", 3.0),
+                                        ("flat 10-1 has a leak", None), ("Our team won 10-1", None)])
+def test_bare_hyphen_ranges(text, hours):
+    assert hours_of(text) == hours

@@ -25,7 +25,7 @@ _SERVICE_ZH = _rx(
     r"撒(?:炉灰|煤灰|灰|盐|沙子?|融雪剂|防滑)|除冰|凿冰|砸冰|敲冰|刨冰|破冰|义演|慰问演出|"
     # flood defence: sandbags, pumping water out, a night's watch
     r"(?:堆|垒|码|抬|扛|装|填|运|放|摆|背)\s*(?:了|咗)?\s*(?:[一二两三四五六七八九十几百\d]+\s*[个袋包]?)?\s*(?:沙袋|沙包)|抽水|排水|舀水|守夜|值夜|"
-    r"守(?:着|了|咗)?\s*(?:抽水泵|水泵|泵|沙袋|闸|挡水板|路口|卡口)|"
+    r"守(?:着|了|咗)?\s*(?:抽水泵|水泵|泵|沙袋|闸|挡水板|路口|卡口)|守(?:了|咗)\s*(?:一|半|整|一整)?\s*(?:个)?\s*(?:晚上|夜|宿|天|上午|下午|通宵)|看门|把门|"
     # snow cleared (清雪, 清了两个钟头的雪), leaflets or alarms handed out, door to door, duty at a school gate, organising
     r"清雪|除雪|清(?:了|咗)[^,，。;；!！?？]{0,8}?雪|发(?:了|咗)?[^,，。;；!！?？]{0,6}?(?:传单|宣传单|单张|宣传资料|资料|报警器|口罩|物资|手册|册子|"
     r"礼包|慰问品|福字|对联)|挨家挨户|逐户|督导|护学|组织工作|给[\u4e00-\u9fff]{1,8}?上(?:了|咗)?[^,，。]{0,6}?课"
@@ -40,9 +40,12 @@ _SERVICE_EN = _rx(
     r"volunteer(?:ed|ing)?|snow clearing|spent|did|gave|worked|ran|led|sessions?|shifts?|"
     # Services residents name by what they did: staffing a table, door-knocking, interpreting, packing parcels.
     r"man(?:ned|ning)|staff(?:ed|ing)|host(?:ed|ing)|usher(?:ed|ing)|greet(?:ed|ing)|befriend(?:ed|ing)|canvass(?:ed|ing)|"
-    r"leaflet(?:t?ed|t?ing)|chip(?:ped|ping) (?:\w+ )?ice|break(?:ing)? (?:up )?(?:the )?ice|broke (?:up )?(?:the )?ice|de-?ic(?:ed|ing)|"
+    r"leaflet(?:t?ed|t?ing)|chip(?:ped|ping) (?:\w+ )?ice|scrap(?:ed|ing) (?:the )?(?:ice|snow|frost)|break(?:ing)? (?:up )?(?:the )?ice|broke (?:up )?(?:the )?ice|de-?ic(?:ed|ing)|"
     r"salt(?:ed|ing) (?:the )?(?:path|paths|steps|stairs|pavement|drive|ramp|road|entrance)|door.?knock(?:ed|ing)|knock(?:ed|ing) on doors|interpret(?:ed|ing)|interpreter|"
     r"call(?:ed|ing) (?:on|round)|check(?:ed|ing) (?:in )?on|look(?:ed|ing) after|took care of|taking care of|babysat|"
+    r"on duty|on (?:the )?(?:[a-z-]+ ){0,2}rota|door.to.door|"
+    # someone else's dog walked for them ("walked Mrs Patel's dog while she's in hospital"), not one's own
+    r"walk(?:ed|ing) (?:(?:mrs|mr|ms|miss|dr) )?(?!my\b|our\b)[a-z]+'s dogs?|walk(?:ed|ing) (?:the |a )?(?:neighbou?rs?'?s?|elderly|old (?:man|lady|couple)'s) dogs?|"
     r"ran errands|gave (?:\w+ )?lifts?|pitch(?:ed|ing) in|chip(?:ped|ping) in|muck(?:ed|ing) in|(?:lent|lend(?:ing)?|gave|giving) a hand|"
     r"put(?:ting)? in|clock(?:ed|ing) up|stint|did my (?:bit|shift|stint|turn)|"
     r"cover(?:ed|ing) (?:the |a |an |my |our |for )?(?:[a-z-]+ ){0,2}(?:desk|shift|stall|reception|counter|phones?|door|gate|table|rota|session|crossing)s?|knit(?:ted|ting)|sew(?:ed|ing)|bak(?:ed|ing) for|"
@@ -75,8 +78,15 @@ _OTHERS_EN = _rx(r"(?:^|[.,;!?]\s*)(?:he|she|they|someone|somebody|people|the (?
                  r"\b(?:hosted|run|organi[sz]ed|led|staffed|manned|held|done|cleaned|delivered|covered|cleared)\s+by\b")
 # How long a problem has lasted, waiting, noise, a complaint, a plan, a suggestion.
 # Said in the clause that holds the amount of time, these make it how long a problem lasted or a wait.
+# 'out' and 'off' of a service are no outage: "gave out leaflets", "helped out", "scraped the ice off the steps".
+_SERVICE_PARTICLE = "".join(f"(?<!{v} )" for v in (
+    "gave", "give", "giving", "handed", "hand", "handing", "helped", "help", "helping", "put", "putting", "sorted", "sorting",
+    "checked", "cleared", "clearing", "cleaned", "cleaning", "set", "setting", "carried", "carrying", "reached", "reaching",
+    "mucked", "mucking", "filled", "filling", "dished", "dishing", "ironed", "worked", "working", "ferried", "fill", "sort",
+    "bins", "bin", "rubbish", "trash", "recycling", "chairs", "tables"))
 _PROBLEM_CLAUSE = _rx(r"等|排队|停水|停电|断水|断电|没水|没电|坏|堵|漏|臭|响|叫|暗|挡住|挡着|\b(?:wait(?:ed|ing)?|queue[ds]?|queuing|"
-                      r"broken|blocked|leak(?:ing|s)?|no (?:water|power|heating)|off|out)\b")
+                      r"broken|blocked|leak(?:ing|s)?|no (?:water|power|heating)|" + _SERVICE_PARTICLE +
+                      r"(?:off(?!\s+(?:the|a|an|my|our|their|his|her|some|of)\b)|out(?!\s+(?:the|a|an|some|of|leaflets|flyers|food|meals|parcels|\d))))\b")
 _CLAUSE = re.compile(r"[,.!?;:，。！？；：\n]+|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff\d])")
 _NOT_CLAIM = _rx(
     r"吵|闹|噪|扰民|睡不着|影响|还没|还是(?:没|不|堵|漏|坏)|没人|不管|"
@@ -117,8 +127,14 @@ _OWN_GROUP_BEFORE = _rx(r"(?:我们|咱们|我哋|我們)(?:的|小区的?|楼�
 _OWN_GROUP_AFTER = _rx(r"^[\u4e00-\u9fff]{0,3}?(?:队|团|协会|小组|社团|班)")
 
 
+# Someone feared or guarded against is no one acting ("守了一晚上，怕有人偷电瓶车").
+_FEARED_BEFORE = _rx(r"(?:怕|防止?|以防|免得|担心|生怕|提防)\s*$")
+
+
 def _others_act(text: str) -> bool:
     for m in _OTHERS_ZH.finditer(text):
+        if m.group(0) == "有人" and _FEARED_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+            continue
         if _OWN_GROUP_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _OWN_GROUP_AFTER.search(text[m.end():m.end() + 5]):
             continue
         if not _SERVED_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
@@ -182,7 +198,7 @@ _HELPED_EN = _rx(r"^(?:i |we )?(?:helped|gave (?:a|some) hand to|assisted|volunt
 _EN_ERRAND = _rx(r"^(?:(?:i|we|today i|yesterday i|this morning i|this week i)\s+)?(?:delivered|took|picked up|collected|fetched|drove|cooked|"
                  r"made|bought|did|ran|shopped|cleaned|cleared|swept|tidied|fixed|repaired|mended|carried|sorted|packed|wrapped|read|"
                  r"visited|walked|escorted|accompanied|checked on|looked after|babysat|minded|fed|phoned|rang|filled (?:in|out)|"
-                 r"handed out|dropped off|posted|put up|changed|swapped|replaced|unblocked|unclogged|thawed|defrosted|shovell?ed|gritted|salted|"
+                 r"handed out|dropped off|posted|put up|put (?:the )?bins? out|took (?:the )?bins? out|changed|swapped|replaced|unblocked|unclogged|thawed|defrosted|shovell?ed|gritted|salted|"
                  r"installed|fitted|set up)\b(?P<rest>.{0,90})")
 _PEOPLE_EN = (r"(?:neighbou?rs?|residents?|seniors?|elderly|pensioners?|family|families|mrs|mr|ms|miss|lady|ladies|man|men|woman|"
               r"women|gentleman|couple|kids|children|pupils|people|members|households?|flats?|block|doors|folks|patients|tenants)")

@@ -526,9 +526,10 @@ _AM_PART_SET = frozenset(p for p in _AM_PARTS.split("|") if "(" not in p)
 
 # "…at the community room, 10 to 12": whole hours joined by "to", closing a clause, read as a clock range; not ages,
 # rooms or pages ("kids aged 8 to 12"), and not an amount with its unit after it ("3 to 4 hours").
-_BARE_EN_RANGE = _rx(r"\d{1,2}\s+(?:to|until|till)\s+\d{1,2}")
+_BARE_EN_RANGE = _rx(r"\d{1,2}\s+(?:to|until|till)\s+\d{1,2}|\d{1,2}\s*-\s*\d{1,2}")
 _BARE_EN_AFTER = _rx(r"\s*(?:$|[,.;!)]|\b(?:today|yesterday|this|last|on|at)\b)")
-_BARE_EN_BEFORE = _rx(r"\b(?:aged?|ages|grades?|years?|kids|children|rooms?|floors?|units?|buildings?|blocks?|flats?|numbers?|pages?|"
+_BARE_EN_BEFORE = _rx(r"\b(?:aged?|ages|grades?|years?|kids|children|rooms?|floors?|units?|buildings?|blocks?|flats?|numbers?|pages?|no|nos|"
+                      r"won|lost|drew|beat|score[ds]?|scoring|lead|led|sizes?|bus|route|platform|gate|tower|towers|house|houses|"
                       r"about|around|roughly|maybe|for|of|between|from)\s*$|[\d.-]\s*$|\d\s*,\s*$")
 
 
