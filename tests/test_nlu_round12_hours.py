@@ -292,3 +292,24 @@ def test_an_outage_is_still_a_complaint(text):
                                         ("flat 10-1 has a leak", None), ("Our team won 10-1", None)])
 def test_bare_hyphen_ranges(text, hours):
     assert hours_of(text) == hours
+
+
+# 楼下/楼上/隔壁 naming a place (在楼下, 楼下超市门口) are no neighbours acting; a clock range after 从/由 closes the
+# message as a tail; Cantonese 执垃圾 is a service.
+@pytest.mark.parametrize("text", [
+    "楼下超市门口帮忙维持秩序 下午四点到六点",
+    "在楼下扫雪扫了一个小时",
+    "喺長者中心教阿婆用手機，由兩點到四點",
+    "禮拜六朝早去海灘執垃圾 三個鐘",
+])
+def test_places_and_tails(text):
+    assert claims.claim_frame(normalise(text)) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "楼下超市门口天天吵到半夜，两个小时了",
+    "楼下的一直在装修，从早上八点到十二点",
+    "楼上在楼道里堆东西堆了一上午",
+])
+def test_neighbours_acting_stay_out(text):
+    assert claims.claim_frame(normalise(text)) is None

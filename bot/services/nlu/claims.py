@@ -24,7 +24,7 @@ _SERVICE_ZH = _rx(
     # winter services: spreading ash, salt or grit on ice, breaking ice; a show put on for the served
     r"撒(?:炉灰|煤灰|灰|盐|沙子?|融雪剂|防滑)|除冰|凿冰|砸冰|敲冰|刨冰|破冰|义演|慰问演出|"
     # flood defence: sandbags, pumping water out, a night's watch
-    r"(?:堆|垒|码|抬|扛|装|填|运|放|摆|背)\s*(?:了|咗)?\s*(?:[一二两三四五六七八九十几百\d]+\s*[个袋包]?)?\s*(?:沙袋|沙包)|抽水|排水|舀水|守夜|值夜|"
+    r"执(?:垃圾|嘢|拾|屋)|(?:堆|垒|码|抬|扛|装|填|运|放|摆|背)\s*(?:了|咗)?\s*(?:[一二两三四五六七八九十几百\d]+\s*[个袋包]?)?\s*(?:沙袋|沙包)|抽水|排水|舀水|守夜|值夜|"
     r"守(?:着|了|咗)?\s*(?:抽水泵|水泵|泵|沙袋|闸|挡水板|路口|卡口)|守(?:了|咗)\s*(?:一|半|整|一整)?\s*(?:个)?\s*(?:晚上|夜|宿|天|上午|下午|通宵)|看门|把门|"
     # snow cleared (清雪, 清了两个钟头的雪), leaflets or alarms handed out, door to door, duty at a school gate, organising
     r"清雪|除雪|清(?:了|咗)[^,，。;；!！?？]{0,8}?雪|发(?:了|咗)?[^,，。;；!！?？]{0,6}?(?:传单|宣传单|单张|宣传资料|资料|报警器|口罩|物资|手册|册子|"
@@ -131,8 +131,17 @@ _OWN_GROUP_AFTER = _rx(r"^[\u4e00-\u9fff]{0,3}?(?:队|团|协会|小组|社团|�
 _FEARED_BEFORE = _rx(r"(?:怕|防止?|以防|免得|担心|生怕|提防)\s*$")
 
 
+# 楼下/楼上/隔壁 naming a place, not the neighbours: "在楼下扫雪", "楼下超市门口帮忙维持秩序", "隔壁小区的空地".
+_PLACE_BEFORE = _rx(r"(?:在|到|去|喺|于|从|由|往)\s*$")
+_PLACE_AFTER = _rx(r"^\s*(?:的)?\s*(?:超市|门口|广场|空地|花园|院子|小卖部|商店|店|大堂|停车场|菜市场|垃圾站|路口|过道|楼道|车棚|草坪|小区|"
+                   r"马路|街|巷|公园|空地|食堂|饭堂|活动室|活动中心|球场)")
+
+
 def _others_act(text: str) -> bool:
     for m in _OTHERS_ZH.finditer(text):
+        if m.group(0) in ("楼下", "楼上", "隔壁", "对门") and (_PLACE_BEFORE.search(text[max(0, m.start() - 2):m.start()])
+                                                       or _PLACE_AFTER.search(text[m.end():m.end() + 6])):
+            continue
         if m.group(0) == "有人" and _FEARED_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
             continue
         if _OWN_GROUP_BEFORE.search(text[max(0, m.start() - 6):m.start()]) and _OWN_GROUP_AFTER.search(text[m.end():m.end() + 5]):
@@ -171,7 +180,8 @@ def _tail_amount(text: str, spans) -> bool:
     """The amount or clock range said as the message's own tail ("带小朋友做手工 10:00-11:30") or head, set apart
     ("19:00 21:30 巡楼", "3×40分钟 陪老人下棋")."""
     for s, e, *_ in spans:
-        if not text[e:].strip(" ,，.。!！~～") and s > 0 and re.search(r"[\s,，;；]", text[s - 1:s + 1]):
+        if not text[e:].strip(" ,，.。!！~～") and s > 0 and (re.search(r"[\s,，;；]", text[s - 1:s + 1])
+                                                          or re.search(r"[\s,，;；]\s*(?:从|由|from)\s*$", text[:s])):
             return True
         if not re.sub(r"[\d×x\s]", "", text[:s]) and re.match(r"\s*[\s,，;；:：]", text[e:e + 2]):
             return True
