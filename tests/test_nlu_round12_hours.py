@@ -313,3 +313,14 @@ def test_places_and_tails(text):
 ])
 def test_neighbours_acting_stay_out(text):
     assert claims.claim_frame(normalise(text)) is None
+
+
+# Others and plans that look like the new services: a cleaner's hours, one's son's service, door knocking to come.
+@pytest.mark.parametrize("text", [
+    "保洁阿姨每天下午两点到四点打扫楼道，今天没来",
+    "my son did 2 hours of community service at the park",
+    "we'll be door knocking next Saturday 10-12, need volunteers",
+    "door knocking next sat 10-12",
+])
+def test_others_and_plans_are_no_claim_frame(text):
+    assert claims.claim_frame(normalise(text)) is None

@@ -63,7 +63,7 @@ _DONE = _rx(r"了|过|咗|完|刚才|刚刚|今早|今天|昨天|昨晚|前天|�
             r"\b\w+(?:ed|ing)\b|\b(?:swept|taught|ran|led|did|gave|spent|sat|set)\b")
 # Someone other than the writer does the thing: neighbours, workers, staff, children, "有人", he/she/they. Not after
 # a preposition that makes them the people served ("帮邻居", "给工人讲", "陪老人").
-_OTHERS_ZH = _rx(r"有人|别人|人家|他们|她们|他|她|邻居|楼上|楼下|隔壁|对门|物业|保安|保洁员|清洁工|环卫工?|工人|师傅|施工队?|"
+_OTHERS_ZH = _rx(r"有人|别人|人家|他们|她们|他|她|邻居|楼上|楼下|隔壁|对门|物业|保安|保洁员|保洁阿姨|保洁大姐|清洁阿姨|门卫|宿管|清洁工|环卫工?|工人|师傅|施工队?|"
                  r"装修队?|城管|小孩|孩子|熊孩子|商户|店主|老板|司机|广场舞|大妈|"
                  # 快递/外卖 handled by someone are parcels and meals, not the couriers ("替老人取快递", "帮忙分拣快递").
                  r"(?<![取拿收寄送搬拣领点])(?:外卖|快递)(?!柜|站|点|包|盒|箱|件)员?")
@@ -73,7 +73,7 @@ _OTHERS_EN = _rx(r"(?:^|[.,;!?]\s*)(?:he|she|they|someone|somebody|people|the (?
                  r"\b(?:neighbou?rs?|builders?|workers?|contractors?)\s+(?:was|were|has|have|had|kept|are|is)\b|"
                  # one of the writer's family doing it ("my son was looking after his sister"), not "my wife and I"
                  r"\bmy (?:son|daughter|wife|husband|mum|mom|mother|dad|father|kids?|child|children|grand\w+|brother|sister|partner|"
-                 r"flatmate|landlord|neighbou?r)\s+(?:was|is|were|has|had|kept|\w+ed)\b|"
+                 r"flatmate|landlord|neighbou?r)\s+(?:was|is|were|has|had|kept|did|does|went|spent|took|gave|ran|sat|swept|taught|made|\w+ed)\b|"
                  # done by others, said in the passive ("hosted by the council", "run by the church")
                  r"\b(?:hosted|run|organi[sz]ed|led|staffed|manned|held|done|cleaned|delivered|covered|cleared)\s+by\b")
 # How long a problem has lasted, waiting, noise, a complaint, a plan, a suggestion.
@@ -95,7 +95,8 @@ _NOT_CLAIM = _rx(
     r"投诉|举报|怎么回事|为什么|凭什么|天天|老是|总是|明天|明早|后天|下周|下个?星期|下个?礼拜|下个月|准备|打算|计划|"
     r"将要|要去|会去|想去|报名|招募|需要|建议|希望|能不能(?!.{0,6}(?:算|记|加|给))|可不可以(?!.{0,6}(?:算|记|加|给))|"
     r"\b(?:noise|noisy|loud|music|party|(?<!fire )(?<!evacuation )(?<!earthquake )(?<!emergency )(?<!safety )drill(?:ing)?|hammer(?:ing)?|bark(?:ing)?|nobody|no one|still (?:no|not)|why|complain\w*|"
-    r"help me|please help|missing|ha(?:s|ve)n?.?t? been|tomorrow|next (?:week|month|weekend|time)|will|going to|plan(?:ning)?|sign.?up|needed|looking for|suggest\w*|"
+    r"help me|please help|missing|ha(?:s|ve)n?.?t? been|tomorrow|next (?:week|month|weekend|time|mon|tue|wed|thu|fri|sat|sun)\w*|will|"
+    r"(?<=[a-z]')ll|need (?:more |some )?(?:volunteers|helpers|hands|people)|going to|plan(?:ning)?|sign.?up|needed|looking for|suggest\w*|"
     r"could (?:you|we|someone)|can (?:you|we|someone)|been (?:off|out|down|going|running|at it))\b"
 )
 # The vague stretches residents also claim ("跑了一下午", "半天").
