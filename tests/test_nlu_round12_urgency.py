@@ -44,6 +44,9 @@ URGENT = [
     "the path by block 2 is a sheet of ice and old people are slipping on it right now",
     # a beating now
     "停车场几个人把一个小伙子按在地上踹",
+    # a crack widening now, told after a past time ("last night's rain"), something falling off it now
+    "the crack in the wall by the playground got wider after last night's rain and bits are falling off",
+    "围墙那道缝昨天下完雨裂得更宽了，现在还在往下掉砖渣，旁边就是车棚",
 ]
 
 CALM = [
@@ -84,6 +87,15 @@ CALM = [
     "提醒大家最近冒充公安的诈骗电话很多，别上当",
     "我妈差点被骗，还好我拦住了",
     "下午我要去银行取钱交物业费",
+    # worry about an event to come (a typhoon the day after tomorrow), hearsay from a neighbouring village
+    "台风明天就到了，小区那几棵大树能不能提前修一修？怕到时候倒下来砸到人",
+    "听说邻村有户人家烧煤中毒了，能不能给我们楼的老人都提醒一下",
+    # over: the water has gone down; a lamp shade hanging half off, nobody under it; a habit
+    "昨晚暴雨车库进水了，现在水退了，就是一地泥",
+    "走廊的灯罩掉下来一半，吊着晃荡，灯也不亮了",
+    "对面那只狗每天早上准时开始尖叫一样地叫",
+    "外墙裂了一道缝，好几年了",
+    "the crack got bigger last year, it was fixed",
     # a child looked after; a warning to everyone; a lift out with nobody in it
     "小孩在广场上玩，家长在旁边看着",
     "路面结冰了 大家出门小心",

@@ -91,12 +91,12 @@ _ASKS_ABOUT_REPORT = re.compile(
 _CALM = re.compile(r"(?<![急能])不(?:太|是很|怎么|用)?着急(?!吗|呢|么)|(?<![急能])不急(?![救诊吗呢么])|不是(?:什么)?(?:急事|紧急)|不紧急|唔急|没那么急|"
                    r"\b(?:not (?:an? |that |too |very )?(?:emergency|urgent)|no (?:emergency|rush|hurry)|nothing urgent|non.?urgent|not life.threatening)\b", re.ASCII)
 # An event told as over: even an `always` cue does not count in such a clause.
-_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|昨天|昨晚|前天|前晚|\blast (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\byesterday\b|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
+_PAST_EVENT = re.compile(r"(晕倒|昏倒|摔|困|关|着火|起火|失火|打架|冒烟|漏|淹|倒)过|上次|昨天|昨晚|前天|前晚|前两天|前几天|上礼拜|上个礼拜|\blast (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\byesterday\b|上周|上星期|上个月|去年|前年|那次|那事|那件事|"
                          r"前几年|前些年|几年前|多年前|早年|(?:痕迹|印子|黑印|疤)|留下(?:的|来的)|"
                          r"\blast (week|weekend|month|year|time)\b|\b(weeks|months|years) ago\b|\bonce\b|\bold (?:scorch|burn|fire|smoke|water)\w* (?:marks?|stains?|damage)\b", re.ASCII)
 _STILL_DANGEROUS = re.compile(r"还在(?!等)|越来越|现在(?!.{0,3}(?:好了|没事|正常|能用|可以用|修好))|又|仍然|一直|"
                               r"\b(?:still(?! (?:waiting|no\b|nothing|not\b|hasn|haven|unresolved|no one|nobody|hoping|wondering))|"
-                              r"again(?!.{0,24}\b(?:last night|yesterday|last week|on (?:mon|tues|wednes|thurs|fri|satur|sun)day))|"
+                              r"again(?!.{0,24}\b(?:last (?:night|week|month|year|time|weekend)|yesterday|on (?:mon|tues|wednes|thurs|fri|satur|sun)day))|"
                               r"(?<!works )(?<!working )(?<!fine )(?<!ok )(?<!okay )(?<!sorted )(?<!fixed )now|getting worse|right now)\b", re.ASCII)
 # "…没事了 但是还有味": a settled matter that is not quite settled.
 _STILL_AFTER_SETTLED = re.compile(r"(但是?|可是|不过).{0,8}(还有人|还在(冒|烧|漏|打|喷)|又(开始|着|烧|冒|漏|打)|又.{0,4}(起来|冒烟)|一直在(冒|烧|漏))|"
@@ -119,15 +119,15 @@ _REQUEST_NOT_ALARM = re.compile(r"调解|调和|评评理|协调一下|报名|�
 # a frame or a hazard concept must speak for the danger instead.
 RARELY_URGENT_MASS = 0.7
 # Talk about a risk, not a happening: the model's view alone never raises the alarm in such a clause.
-_HYPOTHETICAL = re.compile(r"(?:担心|害怕|生怕).{0,12}(?:会|哪天|以后|将来|万一|出事)|(?<![害可])怕(?:哪天|出事|着火|会|万一)|看着(?:就|都|真|挺|很)?(?:怕|害怕|吓人|心慌|瘆)|隐患|迟早|关键时候|以备|防患|"
+_HYPOTHETICAL = re.compile(r"(?:担心|害怕|生怕).{0,12}(?:会|哪天|以后|将来|万一|出事)|(?<![害可])怕(?:哪天|出事|着火|会|万一|到时候|被|砸|掉|倒|伤|摔|烧|淹)|(?:台风|暴雨|寒潮|大风|降温|大雪|冷空气)(?:后天|明天|今晚|快|马上|就)?(?:就|要)?(?:来|到)了?|(?:来|到)之前|到时候|\b(?:before the (?:typhoon|storm|winter|snow|rain|cold snap)|(?:typhoon|storm|snow) (?:is )?(?:coming|due|arriving|forecast))\b|\bmaybe (?:organi[sz]e|hold|run|set up|arrange|put on)\b|看着(?:就|都|真|挺|很)?(?:怕|害怕|吓人|心慌|瘆)|隐患|迟早|关键时候|以备|防患|"
                            r"(?<![不])会(?:被)?(?:刮|划|摔|伤|砸|碰|烫|夹|绊|磕|扎|割|触电|着火|出事)(?:伤|到|着|倒)?|"
                            r"\b(?:worried|worries me|scares me|afraid (?:that|it|someone|somebody|a|the)|could (?:get )?(?:hurt|cut|injure|scratch)|accident waiting|fire (?:hazard|risk)|death trap|matter of time)\b|"
                            r"万一|如果|要是|假如|假设|一旦|的话|以防|预防|防止|演练|演习|建议|能不能(装|加|配|买|安排)|"
                            r"what if|\bif\b|in case|suppose|should (we|i)\b|drill|could we|can we get", re.ASCII)
 # A clause that supposes ("要是…", "if …"): even an `always` cue inside it reports nothing, unless it says 'still'/'now'.
-_CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|(?:担心|害怕|生怕).{0,24}(?:会|可能|哪天)|(?:以后|将来|迟早).{0,16}会|真(?:要|的)?(?:着火|起火|烧起来|失火|出事|塌)了?|\b(?:if|what if|in case|suppose)\b", re.ASCII)
+_CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|(?<![害可])怕(?:到时候|被|砸|掉|倒|伤|摔|烧|淹|会|哪天)|(?:来|到)之前|到时候|(?:担心|害怕|生怕).{0,24}(?:会|可能|哪天)|(?:以后|将来|迟早).{0,16}会|真(?:要|的)?(?:着火|起火|烧起来|失火|出事|塌)了?|\b(?:if|what if|in case|suppose)\b", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
-_STRONG_HYPOTHETICAL = re.compile(r"(?:听说|据说|新闻).{0,10}(?:隔壁小区|别的小区|其他小区|外地|别处)|(?:隔壁|别的|其他)小区.{0,8}(?:有人|发生|出了)|(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
+_STRONG_HYPOTHETICAL = re.compile(r"(?:听说|据说|新闻).{0,10}(?:(?:隔壁|别的|其他|邻)(?:小区|村|镇|街道|社区|楼盘)|外地|别处)|(?:隔壁|别的|其他|邻)(?:小区|村|镇|社区)(?:有户人家)?.{0,8}(?:有人|发生|出了|有户)|(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
                                   r"\b(what|who|where|how) (should|do|would|can|to) (we|i|you|one)?\s*(do|call|go|ring)?\s*\bif\b|"
                                   r"\bif\b.{0,40}\b(who|what) (do|should) (i|we) call", re.ASCII)
@@ -341,7 +341,7 @@ def _rarely_urgent_mass(tax: Taxonomy, probs: dict[str, float]) -> float:
 
 # Something wanted so that danger is met or prevented ("能不能每户发个一氧化碳报警器", "建议装…", handing alarms out):
 # a cue inside such a sentence names the danger, nobody is in it now.
-_PREVENTION = re.compile(r"能不能.{0,8}(?:发|装|配|给|搞|安排|加|买|设|建)|可不可以.{0,8}(?:发|装|配|给|搞|安排|加|设|建)|建议|提议|希望(?:能|可以)?.{0,8}(?:装|配|发|加|安排|搞|设)|"
+_PREVENTION = re.compile(r"\bmaybe (?:organi[sz]e|hold|run|set up|arrange|put on)\b|能不能.{0,8}(?:发|装|配|给|搞|安排|加|买|设|建)|可不可以.{0,8}(?:发|装|配|给|搞|安排|加|设|建)|建议|提议|希望(?:能|可以)?.{0,8}(?:装|配|发|加|安排|搞|设)|"
                          r"最好(?:能)?.{0,4}(?:装|配|发|加)|(?:每户|每家|家家户户?)(?:都)?(?:发|装|配)|(?:发|装|送|安装|派|领|检查|换)(?:了|个|些|一批)?.{0,8}报警器|关键时候|以备|防患|"
                          r"\b(?:should (?:install|fit|put|give|provide|hand out)|suggest\w*|could (?:we|you|the \w+) (?:install|fit|provide|give|hand out|get)|it would be (?:good|nice|great)|hand(?:ed|ing)? out)\b", re.ASCII)
 _HAPPENING_NOW = re.compile(r"正在|现在|刚刚|刚才|此刻|快来|\b(?:right now|now|at the moment)\b", re.ASCII)
@@ -352,6 +352,16 @@ _GRATITUDE = re.compile(r"\b(?:thanks?|thank you|thx|cheers|appreciate\w*)\b.{0,
 # an animal hurt or lying somewhere ("an injured stray dog lying near the entrance"), no person hurt or attacked
 _ANIMAL_SUBJECT = re.compile(r"流浪(?:狗|猫)|(?:一|这|那|有)(?:只|条)(?:小)?(?:狗|猫|鸟|鸽子)|\b(?:stray|injured|a|an|the) (?:\w+ )?(?:dog|cat|puppy|kitten|bird|fox|pigeon)\b", re.ASCII)
 _PERSON_OR_ATTACK = re.compile(r"孩子|小孩|老人|路人|行人|大爷|阿姨|咬|扑|追|蛰|叮|抓伤|\b(?:man|woman|child|kid|boy|girl|person|people|lady|guy|he|she|bit|bite|bitten|biting|attack\w*|chas\w*|lung\w*|stung)\b", re.ASCII)
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    s = max((mm.end() for mm in re.finditer(r"[.!?;。！？；\n]", text[:start])), default=0)
+    nxt = re.search(r"[.!?;。！？；\n]", text[end:])
+    return text[s: end + nxt.start() if nxt else len(text)]
+
+
+# A cue told as a habit in its clause (every morning, 每天早上准时): a habit, unless the sentence says it is going on now.
+_HABIT_CUE = re.compile(r"每天(?:早上|晚上|早晨|半夜)?(?:都|准时)|准时|天天都|每逢|\bevery (?:morning|evening|night|day)\b|\b(?:every|each) time\b|\bwhenever\b", re.ASCII)
 
 
 def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
@@ -370,6 +380,8 @@ def detect_urgency(text: str, tax: Taxonomy) -> tuple[bool, list[str]]:
                 continue  # "要是家里煤气泄漏了 是不是不能开灯": a clause that supposes is no report of a happening
             if _PAST_EVENT.search(clause) and not _STILL_DANGEROUS.search(clause):
                 continue  # "上周有人晕倒过": it happened once, nobody needs to come now
+            if _HABIT_CUE.search(clause) and not _STILL_DANGEROUS.search(_sentence_of(text, m.start(), m.end())):
+                continue  # "鹦鹉 every morning 六点准时开始尖叫": a habit, nothing happening now
             vetoes = tax.danger.vetoes if tax.danger is not None else {}
             dumped = vetoes.get("dumped")
             if dumped is not None and dumped.rx.search(clause):

@@ -212,13 +212,13 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"(围挡|挡板|彩钢板|铁皮|板子|广告牌|招牌|护栏|围栏|脚手架|棚子|雨棚|篷|树|树枝|杆子|电线杆)?.{0,8}(刮倒|吹倒|刮翻|吹翻|刮落|吹落|刮飞|吹飞|倒了|倒下).{0,20}(横在|压在|挡在|拦在|倒在|盖在).{0,6}(路|马路|人行道|过道|通道|门口|楼道|出口|小路).{0,30}"
         r"(还有.{0,4}[块根片个张棵扇].{0,6}(晃|摇|松动|要倒|快倒|要掉|快掉)|有人|行人|人来人往|学生|孩子|小孩|老人|放学|上学|车)|"
         r"\b(?:blown (?:down|over)|fell|fallen|down)\b.{0,40}\b(?:across|over|onto|blocking) (?:the )?(?:path|pavement|sidewalk|walkway|footpath|road|pedestrian)\w*.{0,60}\b(?:more|others?|rest)\b.{0,30}\b(?:swinging|loose|moving|wobbling|about to)\b|"
-        r"摇摇欲坠|要掉不掉|随时(会|要|可能)?(掉|倒|塌|断|飞|砸)|(裂|缝).{0,6}越来越大|越裂越大|(墙|楼|顶|天花).{0,4}(塌|坍)|坍塌|巨响.{0,12}(震|抖)|(塔吊|吊车|吊臂|吊着).{0,12}(晃|掉|头顶)|警戒线",
+        r"摇摇欲坠|要掉不掉|随时(会|要|可能)?(掉|倒|塌|断|飞|砸)|(裂|缝).{0,6}越来越(大|宽)|越裂越(大|宽)|裂得(更|越来越)(宽|大|厉害)|(缝|裂口|裂缝)(更|又)(宽|大)了|(墙|楼|顶|天花).{0,4}(塌|坍)|坍塌|巨响.{0,12}(震|抖)|(塔吊|吊车|吊臂|吊着).{0,12}(晃|掉|头顶)|警戒线",
         r"\b(?:falling|dropping|coming) (?:off|down|from|away)\b|\b(?:chunks?|bits|pieces|tiles?|bricks?|concrete|glass|debris|plaster|panels?)\b.{0,24}\b(?:fell|falling|dropp\w*|came (?:off|down))\b|\babout to (?:fall|collapse|come down|give way|snap)\b",
         _AT_HEIGHT + r".{0,16}(?:掉下来|砸下来|掉了下来|\b(?:fell|fallen|dropped|came down|came off)\b).{0,40}(?:差点|险些|差一点|\b(?:nearly|almost)\b) ?(?:砸|\bhit\b)",
         # something loose or hanging at height over a path in use: icicles, a canopy crushed by snow, a pot, a panel
         _AT_HEIGHT + r".{0,30}" + _LOOSE + r".{0,40}" + _BELOW_IN_USE + r"|(?:冰溜子|冰凌|冰锥|冰柱|冰挂|\bicicles?\b).{0,40}" + _BELOW_IN_USE + r"|"
         + _BELOW_IN_USE + r".{0,16}(?:掉下来|砸下来|落下来|\b(?:fall|falls|fell|drop|drops|come down|comes down)\b).{0,8}(?:能|会|就)?(?:砸|\b(?:kill|hit|hurt)\b)",
-        r"\b(?:collaps\w*|caving in|hanging (?:loose|off|over|by)|swinging (?:over|in the wind)|give way|giving way|could come down|leaning (?:over|towards|on)|sagging|crack\w*.{0,20}(?:getting bigger|widening))\b",
+        r"\b(?:collaps\w*|caving in|hanging (?:loose|off|over|by)|swinging (?:over|in the wind)|give way|giving way|could come down|leaning (?:over|towards|on)|sagging|crack\w*.{0,20}(?:getting (?:bigger|wider)|widening|(?:got|has got|gone|grown) (?:bigger|wider)))\b",
     ]),
     # water pouring into homes, cellars, car parks; burst pipes; sewage coming up
     "flood": ("water", [
@@ -276,13 +276,13 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
 }
 
 # ---- what says the matter is not happening now --------------------------------------------------------------------
-_NOW = re.compile(r"正在|还在|仍在|仍然|现在|此刻|刚刚|刚才|刚|一直|越来越|又|还(?=[有没是冒烧漏响开着])|"
+_NOW = re.compile(r"\b(?:is|are|'s|'re) (?:falling|dropping|coming (?:off|down|in)|crumbling|spreading|leaking|rising|pouring|giving way)\b|(?<![现存实])在(?:掉|落|塌|裂|往下|晃|冒|渗|涨)|正在|还在|仍在|仍然|现在|此刻|刚刚|刚才|刚|一直|越来越|又|还(?=[有没是冒烧漏响开着])|"
                   r"\b(?:still|now|right now|at the moment|again|just)\b", re.ASCII)
 _OVER = re.compile(
     r"已经?(被)?(扑灭|灭了|灭掉|救出|救下|救(了)?出来|找到|送(到|去)?医|送走|修好|处理(好|了)|没事|关掉|关了|走了|抓|带走|清理|退了|出院|打了疫苗|盖上|搬走)|"
     r"(?:打了|打过|打完)(?:狂犬)?疫苗|破(?:了点|点)?皮了|没事了|(人|都)没事|没大事|没(什么)?大碍|看过了|擦破(点|一点)?皮|皮外伤|自己走回|自己起来|出了院|(就|都)?救出来了|喊回|虚惊|散了|误报|后来(查|发现|才知道|知道|找到|是|在|被|自己)|查过|查了(是|说)|说(没|不)(漏|事|问题)|没(有|什么)?问题|找到了|回来了|(被|让)(主人|家人)?(牵走|领走|接走)|"
     r"(?:被|让)?(?:120|救护车|急救车|医生|家属|家人|儿女|子女)(?:已经)?(?:给)?(?:拉走|接走|送走|带走|抬走|送医|送到医院|送去医院|接回)|已经.{0,20}了.{0,30}(?:谢谢|感谢|多谢)(?:大家|各位)|"
-    r"警察(来了|来过|已经)|早就|好了(?!多)|收走了|叫回去|叫走了|牵回去|被我(抢|拿|收|拉)|没砸到|没(有)?伤到|没(有)?人受伤|接她去|接他去|"
+    r"警察(来了|来过|已经)|早就|好了(?!多)|收走了|叫回去|叫走了|牵回去|被我(抢|拿|收|拉)|(?:现在|已经|都)?水(?:已经|都|也)?退了|没砸到|没砸着|没(有)?伤到|没伤着|没(有)?受伤|没(有)?人受伤|接她去|接他去|"
     r"\b(?:taken (?:away |off )?(?:by|in|to) (?:the |an )?(?:ambulance|hospital|paramedics)|(?:ambulance|paramedics) (?:has |have )?(?:already )?(?:took|taken)|turned out|it.?s fine now|was fine|false alarm|all (?:fine|ok|okay)|was fixed|got fixed|fixed it|put (?:it )?out|they got out|got out fine|found (?:him|her|them)|is back|came back|"
     r"nobody (?:was )?hurt|no one (?:was )?hurt|police (?:came|took|have)|it.?s off now|by the afternoon|(?:it.?s|is|it) working (?:now|again|fine)|works (?:now|again|fine))\b", re.ASCII)
 _PAST_STRONG = re.compile(r"上次|上回|那次|那回|那事|那件事|那个事|去年|前年|上个月|上周|上礼拜|上星期|上个礼拜|上个星期|上周末|前几天|当时|有一次|过一次|"
@@ -291,7 +291,7 @@ _PAST_STRONG = re.compile(r"上次|上回|那次|那回|那事|那件事|那个�
 _PAST_WEAK = re.compile(r"昨天|昨晚|前天|之前|以前|曾经|(?<![着去来走跑抢经路通穿越跨不人车])过(?=[,，。 ]|$)|"
                         r"\b(?:yesterday|last night|earlier|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.ASCII)
 _STILL_NOW = re.compile(r"正在|还在(冒|烧|漏|打|响|冒烟|流|涨)|又(着|烧|冒|漏|打|开始)|现在还(在|有)|\b(?:still (?:burning|smoking|leaking|there|going)|again (?:now|right now))\b", re.ASCII)
-_SUPPOSE = re.compile(r"看着(?:就|都|真|挺|很)?(?:怕|害怕|吓人|心慌|瘆|慎得慌)|迟早(?:出事|要出事|着火)|\b(?:accident waiting to happen|matter of time|fire (?:hazard|risk)|death trap)\b|万一|如果|要是|假如|假设|一旦|的话|会不会|是不是会|(?<![害好很可])(怕|惊)(?!得|死|了|[,，。!！ ]|$)|担心|迟早|真(要|的)?(着|起|出|烧|倒|塌|掉)|怎么办|咋办|"
+_SUPPOSE = re.compile(r"(?:台风|暴雨|寒潮|大风|降温|大雪|冷空气)(?:后天|明天|今晚|快|马上|就)?(?:就|要)?(?:来|到)了?|(?:来|到)之前|到时候|\b(?:before the (?:typhoon|storm|winter|snow|rain|cold snap)|(?:typhoon|storm|snow) (?:is )?(?:coming|due|arriving|forecast))\b|(?<![害好很可])怕(?:到时候|被|砸|掉|倒|伤)|看着(?:就|都|真|挺|很)?(?:怕|害怕|吓人|心慌|瘆|慎得慌)|迟早(?:出事|要出事|着火)|\b(?:accident waiting to happen|matter of time|fire (?:hazard|risk)|death trap)\b|万一|如果|要是|假如|假设|一旦|的话|会不会|是不是会|(?<![害好很可])(怕|惊)(?!得|死|了|[,，。!！ ]|$)|担心|迟早|真(要|的)?(着|起|出|烧|倒|塌|掉)|怎么办|咋办|"
                       r"(会|容易|可能会)(着火|起火|漏电|触电|出事|掉下来|倒|摔|烧)|以防|预防|防止|防走失|隐患|安全吗|危险吗|"
                       r"下次|以后(再)?(遇到|闻到|碰到)|\b(?:next time|what should (?:i|we) do|what if|if|in case|worried|could (?:catch|fall|cause|hurt)|might|before (?:someone|somebody|anyone))\b", re.ASCII)
 _NEAR_MISS = re.compile(r"差点|差一点|险些|\b(?:almost|nearly)\b", re.ASCII)
@@ -303,7 +303,7 @@ _RULES = re.compile(r"建议|提议|关键时(?:候|刻)|以备|防患|(?:能|�
                     r"(该|要)?找谁|(电话|号码)是多少|怎么(办理|申请|处理|弄)|应该先|是不是该|是不是过期|过期了|"
                     r"\b(?:is it allowed|are we allowed|allowed to|rules?|what number|who (?:do|should) (?:we|i) call|how do (?:i|we)|is it safe)\b", re.ASCII)
 _BUY = re.compile(r"购买|想买|买个|买了|推荐|补贴|领取|可以领|申请|报名|\b(?:buy|purchase|recommend\w*|subsid\w*|apply)\b", re.ASCII)
-_HEARSAY = re.compile(r"听说|据说|新闻|(隔壁|别的|其他|外)小区|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
+_HEARSAY = re.compile(r"听说|据说|新闻|(隔壁|别的|其他|外|邻)(?:小区|村|镇|社区)|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
 _HABIT = re.compile(r"(?<![第统唯])一(?:洗|用|开|冲|放|下|刮|刷|烧|煮|晒|到)[\u4e00-\u9fff]{0,4}.{0,8}就(?!闻|看|发现|听|见|感觉|觉得)|天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一?(下|落)(大)?雨.{0,3}就|每逢|"
                     r"越来越多|(?<![总])总(?=一个人|自己|在|爱|会|往|把|有人|是|来|去|跑)|(?:晚上|夜里|半夜|平时|有时候?|偶尔|时不时|动不动)(?:还|都|就|也)?会|"
                     r"\b(?:every (?:day|time|night|morning|evening)|always|keeps? parking|for (?:weeks|months|ages)|weeks now|most (?:days|nights|evenings|mornings|weekends)|usually|often|tends? to)\b", re.ASCII)
@@ -330,6 +330,9 @@ _USE_OF_PLACE = re.compile(r"(?:天天|每天|经常|老是|总是|一直)(?:都
 _FOUL_SMELL = re.compile(r"(?:尿|屎|(?<!化)粪|鸽子|垃圾|剩菜|馊|泔水|腐烂|\b(?:urine|pee|poo|dung|droppings|rubbish|garbage|bins?|rotting)\b).{0,30}(?:味|臭|呛|熏|\b(?:smell\w*|stink\w*|reek\w*|chok\w*)\b)|"
                          r"(?:味|臭|\b(?:smell\w*|stink\w*|reek\w*)\b).{0,30}(?:尿|屎|(?<!化)粪|鸽子|垃圾|剩菜|馊|泔水|腐烂|\b(?:urine|pee|poo|dung|droppings|rubbish|garbage|bins?|rotting)\b)", re.ASCII)
 _SOMEONE_HURT = re.compile(r"晕|吐|喘不|倒|送医|\b(?:he|she|kid|child|baby|man|woman|someone|somebody) (?:is |was |'s )?(?:chok|vomit|faint|collaps)\w*|\b(?:dizzy|vomit\w*|fainted|collapsed|can.?t breathe)\b", re.ASCII)
+# a light fitting hanging loose ("灯罩掉下来一半，吊着晃荡"): a light to mend, unless someone is said to be under it
+_LAMP = re.compile(r"灯罩|灯管|灯泡|灯具|灯座|吊灯|\blight ?(?:shade|fitting|cover)s?\b|\blamp ?shades?\b", re.ASCII)
+_SOMEONE_BELOW = re.compile(r"(?:底下|下面|下方|下边)(?:就|正)?(?:是|有)?.{0,6}(?:人|小孩|孩子|小朋友|老人|床|沙发|餐桌)|砸到|砸着|砸伤|\b(?:people|kids?|children|someone) (?:below|under|underneath)\b", re.ASCII)
 # rain running off a roof through a downpipe outside: no home is flooding
 _OUTSIDE_DRAIN = re.compile(r"雨水管|落水管|排水管|\b(?:downpipe|drainpipe|gutters?|rain ?water pipe)\b", re.ASCII)
 _INDOORS = re.compile(r"家里|屋里|室内|进水|灌进|电|\b(?:inside|into (?:the |our |my )?(?:flat|home|house)|electric\w*)\b", re.ASCII)
@@ -408,6 +411,8 @@ def detect(text: str, vetoes: dict | None = None) -> list[HazardHit]:
                 continue  # leftovers tipped out on the stairs: nobody fell
             if name == "person_down" and _NO_RESPONSE.search(m.group(0)) and _DEVICE.search(sent) and not _PERSON.search(sent):
                 continue  # a sound-activated light that does not answer a clap is a lamp, not a person
+            if name == "structure" and _LAMP.search(m.group(0)) and not _SOMEONE_BELOW.search(sent):
+                continue  # a lamp shade hanging half off: a light to mend, unless people are under it
             if name == "flood" and _OUTSIDE_DRAIN.search(sent) and not _INDOORS.search(sent):
                 continue  # a downpipe split on the outside wall
             if name in ("person_down", "toxic") and _FOUL_SMELL.search(sent) and not _SOMEONE_HURT.search(sent):
