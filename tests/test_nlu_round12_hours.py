@@ -324,3 +324,31 @@ def test_neighbours_acting_stay_out(text):
 ])
 def test_others_and_plans_are_no_claim_frame(text):
     assert claims.claim_frame(normalise(text)) is None
+
+
+# A Chinese range whose hours share one 点 (上午9-11点, 晚7-9点, 19-21点, 九到十一点), and an English one whose tilde
+# was lost ('7~9pm' -> '7 9pm'); not an amount ('2-3个小时'), buildings ('10-12号楼'), an arrival or a guess.
+@pytest.mark.parametrize("text,hours", [
+    ("上午9-11点 在社区帮忙整理物资", 2.0),
+    ("晚7-9点巡逻", 2.0),
+    ("19-21点 巡楼", 2.0),
+    ("九到十一点在食堂帮厨", 2.0),
+    ("下午2到4点半 发传单", 2.5),
+    ("上午9-11点 下午2-4点 分拣物资", 4.0),
+    ("litter pick 7~9pm", 2.0),
+    ("10-12号楼的楼道扫了", None),
+    ("他3-4点到的", None),
+    ("block 7 9pm", None),
+])
+def test_ranges_sharing_one_dian(text, hours):
+    assert hours_of(text) == hours
+
+
+@pytest.mark.parametrize("text", ["上午9-11点 在社区帮忙整理物资", "今天下午2-4点在菜市场门口发传单", "litter pick 7~9pm"])
+def test_ranges_sharing_one_dian_are_claims(text):
+    assert parse(text).intent == "volunteer_claim"
+
+
+@pytest.mark.parametrize("text", ["明天上午9-11点停水", "楼上晚7-9点天天装修", "下午2-4点停电了，冰箱都化了"])
+def test_ranges_sharing_one_dian_of_a_problem_stay_reports(text):
+    assert parse(text).intent == "report"

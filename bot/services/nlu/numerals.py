@@ -434,6 +434,15 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
                          and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()])), "r")
     for m in _CLOCK_PAIR.finditer(text):
         add(m, _clock_pair(m), "r")
+    for m in _SHARED_DIAN.finditer(text):
+        # not the hour of an arrival or a guess ("3-4点到的", "1-2点左右")
+        if not re.search(r"[\d一二两三四五六七八九十]\s*$", text[max(0, m.start() - 2):m.start()]) \
+                and not re.match(r"\s*(?:到(?!\s*\d)|来|走|出发|回|左右|前后)", text[m.end():m.end() + 4]):
+            add(m, _zh_range(m), "r")
+    for m in _EN_SPACED_RANGE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if 0 < a < b <= 12 and b - a <= 8 and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
+            add(m, float(b - a), "r")
     for m in _ZH_CLOCK_PAIR.finditer(text):
         # both said as clock times (点 or a colon) and the second later: "8点~10点" read after normalising as "8点 10点"
         if _CLOCK_MARK.search(text[m.end("a"):m.end("a") + 2]) and _CLOCK_MARK.search(text[m.end("b"):m.end("b") + 2]):
@@ -564,6 +573,12 @@ def _en_range(m, bare: bool = False) -> float | None:
 
 _ZH_CLOCK_PAIR = _rx(rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a") + rf"\s+(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b"))
 _CLOCK_MARK = _rx(r"点|:|：|时")
+# The hours of a range sharing one 点: "上午9-11点", "下午2到4点", "晚7至9点半", "19-21点", "九到十一点".
+_SHARED_DIAN = _rx(rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*(?P<a>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})(?P<am>)\s*(?:-|~|～|—|–|到|至)\s*"
+                   rf"(?P<dp2>)(?P<b>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:点钟|点|(?<![小钟])时(?!候|间|期|段|辰|刻|代|常|髦|尚|光|节|许|而|日))\s*"
+                   r"(?P<bm>半|[一三]刻(?!钟)|\d{1,2}(?!\d|\s*(?:单元|号|栋|楼|层|室|幢|座|门|户))|" + CN_CLOCK_MINUTES + r")?\s*分?")
+# "7~9pm" after normalising: "7 9pm" - two hours and one am/pm, nothing but a space between.
+_EN_SPACED_RANGE = _rx(r"(?<![\d:.])\b(?P<a>\d{1,2})\s+(?P<b>\d{1,2})\s*(?P<ap>am|pm)\b")
 # Two clock times side by side with nothing but a space (or a dash) between: "搬沙袋堵地库入口 20:30~22:00" (the tilde
 # is gone after normalising), "19:00 21:30". Both with minutes after a colon; the second later, or past midnight.
 _CLOCK_PAIR = _rx(r"(?<![\d:.])(?P<a>[01]?\d|2[0-3])\s*[:：]\s*(?P<am>[0-5]\d)\s*[~～—–-]?\s+(?P<b>[01]?\d|2[0-3])\s*[:：]\s*(?P<bm>[0-5]\d)(?![\d:])")
