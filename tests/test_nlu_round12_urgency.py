@@ -164,3 +164,31 @@ def test_blind17_and_blind18_train_the_heads_and_are_learnt():
                 false_alarms += p >= core.URGENT_THRESHOLD
     assert total >= 80 and found / total >= 0.95
     assert false_alarms / calm <= 0.05
+
+
+CANTONESE_AND_TRADITIONAL_URGENT = [
+    "隔籬屋嘅一氧化碳警報器響咗成個下晝，拍門都冇人應",
+    "樓道有陣煤氣味，係咪邊家煤氣露咗",
+    "水喉爆咗，水浸到成個客廳，仲係度射緊水",
+    "有個三歲左右嘅細路自己喺馬路邊喊，附近冇大人",
+    "我爸接到個電話話係警察，而家喺銀行排緊隊轉錢",
+]
+
+CANTONESE_AND_TRADITIONAL_CALM = [
+    "啲電芯疊晒喺床邊充電，睇住都驚",
+    "建議每戶派個煙霧報警器",
+    "暖氣唔夠熱，阿婆著住棉衲都話凍",
+    "電梯壞咗三日，阿伯住廿樓落唔到街",
+    "聽講隔籬村有人煤氣中毒，可唔可以提醒下啲老人家",
+    "多謝你哋幫手！",
+]
+
+
+@pytest.mark.parametrize("text", CANTONESE_AND_TRADITIONAL_URGENT)
+def test_round12_families_in_cantonese_are_urgent(text):
+    assert parse(text).urgent
+
+
+@pytest.mark.parametrize("text", CANTONESE_AND_TRADITIONAL_CALM)
+def test_round12_calm_families_in_cantonese_stay_calm(text):
+    assert not parse(text).urgent

@@ -127,7 +127,7 @@ _HYPOTHETICAL = re.compile(r"(?:担心|害怕|生怕).{0,12}(?:会|哪天|以后
 # A clause that supposes ("要是…", "if …"): even an `always` cue inside it reports nothing, unless it says 'still'/'now'.
 _CONDITIONAL = re.compile(r"^\s*(?:要是|如果|万一|假如|假设|假使|倘若)|(?<![害可])怕(?:到时候|被|砸|掉|倒|伤|摔|烧|淹|会|哪天)|(?:来|到)之前|到时候|(?:担心|害怕|生怕).{0,24}(?:会|可能|哪天)|(?:以后|将来|迟早).{0,16}会|真(?:要|的)?(?:着火|起火|烧起来|失火|出事|塌)了?|\b(?:if|what if|in case|suppose)\b", re.ASCII)
 # Talk about what one would do: even a cue that is otherwise always urgent ("被困", "gas leak") does not count here.
-_STRONG_HYPOTHETICAL = re.compile(r"(?:听说|据说|新闻).{0,10}(?:(?:隔壁|别的|其他|邻)(?:小区|村|镇|街道|社区|楼盘)|外地|别处)|(?:隔壁|别的|其他|邻)(?:小区|村|镇|社区)(?:有户人家)?.{0,8}(?:有人|发生|出了|有户)|(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
+_STRONG_HYPOTHETICAL = re.compile(r"(?:听说|据说|听讲|听闻|新闻).{0,10}(?:(?:隔壁|隔篱|别的|其他|邻)(?:小区|村|镇|街道|社区|楼盘|屋邨|邨)|外地|别处)|(?:隔壁|隔篱|别的|其他|邻)(?:小区|村|镇|社区|屋邨|邨)(?:有户人家)?.{0,8}(?:有人|发生|出了|有户)|(打电话|打1[12]0|打119|报警|叫救护车)还是|万一|假如|假设|(下次|以后)(再)?(遇到|闻到|碰到|发生|有人)|\bnext time\b|\bin (the )?future\b|(要是|如果|一旦).{0,16}(怎么办|怎么处理|该|应该|找谁|打什么|打哪)|"
                                   r"what if|in case of|\bif\b.{0,40}\b(what|who|how|where) (should|do|to|would)\b|"
                                   r"\b(what|who|where|how) (should|do|would|can|to) (we|i|you|one)?\s*(do|call|go|ring)?\s*\bif\b|"
                                   r"\bif\b.{0,40}\b(who|what) (do|should) (i|we) call", re.ASCII)
@@ -277,7 +277,7 @@ _LATE_FOR = re.compile(r"(?:着急|赶着?|急着|要)(?:去)?(?:上班|上学|�
 
 
 # A lasting discomfort, not an emergency, for the model alone: the heating cold or off ("暖气不热，屋里才十二度").
-_DISCOMFORT = re.compile(r"(?:暖气|暖器|供暖|地暖|电暖气|取暖器|\b(?:heating|heater|radiator)s?\b).{0,12}(?:不热|不好使|不暖|坏|停|没|冰|凉|\b(?:broke|broken|not working|isn.?t working|off|cold|lukewarm|dead)\b)|"
+_DISCOMFORT = re.compile(r"(?:暖气|暖器|供暖|地暖|电暖气|取暖器|\b(?:heating|heater|radiator)s?\b).{0,12}(?:不热|不够热|不够暖|唔够热|唔热|不好使|不暖|坏|停|没|冰|凉|\b(?:broke|broken|not working|isn.?t working|off|cold|lukewarm|dead)\b)|"
                          r"冷得(?:跟|像|要命|不行)|冻得(?:不行|睡不着)|\b(?:freezing cold|so cold|sleeping in (?:his|her|their) coats?)\b", re.ASCII)
 # A smell the writer names an ordinary source of (urine, droppings, rubbish): foul, not dangerous, for the model alone.
 _FOUL_SOURCE = re.compile(r"尿|屎|粪|鸽子|垃圾|剩菜|剩饭|馊|泔水|腐烂|烂菜|猫砂|\b(?:urine|pee|piss|poo|poop|faeces|feces|dung|droppings|rubbish|garbage|bins?|rotting|compost)\b", re.ASCII)
@@ -631,7 +631,8 @@ def _parse_offline(text, now, locale, taxonomy, model_path) -> ParseResult:
         # The model sees the whole message, so the rules' "talk about a risk" words veto it over the whole message.
         if (p_urgent >= URGENT_THRESHOLD or (p_urgent >= URGENT_NOW_THRESHOLD and _NOW.search(norm))) \
                 and not _HYPOTHETICAL.search(norm) and not _STRONG_HYPOTHETICAL.search(norm) and not _NOT_REAL.search(norm) \
-                and not _model_vetoed(norm, tax) and not any(n.search(norm) for n in tax.urgency_not_if) \
+                and not _model_vetoed(norm, tax) and not (yue != norm and _model_vetoed(yue, tax)) \
+                and not any(n.search(norm) for n in tax.urgency_not_if) \
                 and not _SERVICE_QUESTION.search(norm) and not _SERVICE_QUESTION.search(yue) and not _PREVENTION.search(norm) \
                 and not (_ANIMAL_SUBJECT.search(norm) and not _PERSON_OR_ATTACK.search(_ANIMAL_SUBJECT.sub("", norm))) \
                 and not (_SMOKE_OR_SMELL.search(norm) and _ordinary_smoke(norm, 0, len(norm), tax)) \

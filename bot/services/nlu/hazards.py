@@ -303,7 +303,7 @@ _RULES = re.compile(r"建议|提议|关键时(?:候|刻)|以备|防患|(?:能|�
                     r"(该|要)?找谁|(电话|号码)是多少|怎么(办理|申请|处理|弄)|应该先|是不是该|是不是过期|过期了|"
                     r"\b(?:is it allowed|are we allowed|allowed to|rules?|what number|who (?:do|should) (?:we|i) call|how do (?:i|we)|is it safe)\b", re.ASCII)
 _BUY = re.compile(r"购买|想买|买个|买了|推荐|补贴|领取|可以领|申请|报名|\b(?:buy|purchase|recommend\w*|subsid\w*|apply)\b", re.ASCII)
-_HEARSAY = re.compile(r"听说|据说|新闻|(隔壁|别的|其他|外|邻)(?:小区|村|镇|社区)|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
+_HEARSAY = re.compile(r"听说|据说|听讲|听闻|新闻|(隔壁|隔篱|别的|其他|外|邻)(?:小区|村|镇|社区|屋邨|邨)|\b(?:heard|on the news|another estate|other estate)\b", re.ASCII)
 _HABIT = re.compile(r"(?<![第统唯])一(?:洗|用|开|冲|放|下|刮|刷|烧|煮|晒|到)[\u4e00-\u9fff]{0,4}.{0,8}就(?!闻|看|发现|听|见|感觉|觉得)|天天|每天|每次|每回|经常|老是|总是|成天|一直这样|好几(个)?(月|礼拜|星期)|几个月|(好几|几|两|三)(回|次)|见人就|一?(下|落)(大)?雨.{0,3}就|每逢|"
                     r"越来越多|(?<![总])总(?=一个人|自己|在|爱|会|往|把|有人|是|来|去|跑)|(?:晚上|夜里|半夜|平时|有时候?|偶尔|时不时|动不动)(?:还|都|就|也)?会|"
                     r"\b(?:every (?:day|time|night|morning|evening)|always|keeps? parking|for (?:weeks|months|ages)|weeks now|most (?:days|nights|evenings|mornings|weekends)|usually|often|tends? to)\b", re.ASCII)
