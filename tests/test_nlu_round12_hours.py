@@ -352,3 +352,21 @@ def test_ranges_sharing_one_dian_are_claims(text):
 @pytest.mark.parametrize("text", ["明天上午9-11点停水", "楼上晚7-9点天天装修", "下午2-4点停电了，冰箱都化了"])
 def test_ranges_sharing_one_dian_of_a_problem_stay_reports(text):
     assert parse(text).intent == "report"
+
+
+# The start said with 开始 and the verb before a comma ("7点开始干，干到9点"); the clock written with h ("9h-11h"), not
+# a guess at an amount ("2h - 3h of sorting" stays as before).
+@pytest.mark.parametrize("text,hours", [
+    ("7点开始干，干到9点", 2.0),
+    ("9点开始扫，扫到11点", 2.0),
+    ("八点开始，一直干到十一点半", 3.5),
+    ("9h-11h tri des dons", 2.0),
+    ("9h30-11h at the pantry", 1.5),
+    ("22h-1h patrol", 3.0),
+])
+def test_more_ways_to_say_the_stretch(text, hours):
+    assert hours_of(text) == hours
+
+
+def test_small_h_ranges_are_no_clock():
+    assert hours_of("2h - 3h of sorting") != 1.0

@@ -151,7 +151,7 @@ _RANGE = _rx(
     rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a")
     # "从两点干到五点": a verb of up to three characters may sit before 到; "九点开始，干到十二点", "从九点开始一直忙到十二点":
     # the start said with 开始/起, then 一直 and the verb.
-    + rf"\s*(?:(?:开始|起)\s*[,，]?\s*)?(?:一直|一路)?(?:[\u4e00-\u9fff]{{0,3}}?)(?:到|至|-|~|—|–)\s*(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b")
+    + rf"\s*(?:(?:开始|起)\s*(?:[\u4e00-\u9fff]{{1,2}}?\s*(?=[,，]))?[,，]?\s*)?(?:一直|一路)?(?:[\u4e00-\u9fff]{{0,3}}?)(?:到|至|-|~|—|–)\s*(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b")
 )
 # "from 9 till noon", "从 8pm 到 10pm": noon closes a range, and a Chinese 到 joins two English clock times.
 # British writing dots the clock ("10.15 to 11.45", "2 to 4.30pm"); not money or amounts with a unit (_DOTTED_NOT).
@@ -434,6 +434,11 @@ def _spans(text: str) -> list[tuple[int, int, float | None, str, str]]:
                          and not _BARE_EN_BEFORE.search(text[max(0, m.start() - 16):m.start()])), "r")
     for m in _CLOCK_PAIR.finditer(text):
         add(m, _clock_pair(m), "r")
+    for m in _H_RANGE.finditer(text):
+        a, b = int(m.group("a")) + int(m.group("am") or 0) / 60, int(m.group("b")) + int(m.group("bm") or 0) / 60
+        # only hours of the clock: "2h-3h of sorting" is a guess at an amount, not a stretch
+        if 6 <= a < 24 and b < 24 and not re.match(r"\s*(?:of|each|a day|a week)\b", text[m.end():m.end() + 10]):
+            add(m, b - a if b > a else b + 24 - a, "r")
     for m in _SHARED_DIAN.finditer(text):
         # not the hour of an arrival or a guess ("3-4点到的", "1-2点左右")
         if not re.search(r"[\d一二两三四五六七八九十]\s*$", text[max(0, m.start() - 2):m.start()]) \
@@ -573,6 +578,8 @@ def _en_range(m, bare: bool = False) -> float | None:
 
 _ZH_CLOCK_PAIR = _rx(rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("a") + rf"\s+(?P<dp2>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*" + _CLOCK.format("b"))
 _CLOCK_MARK = _rx(r"点|:|：|时")
+# "9h-11h", "9h30-11h": the clock written with h, as some write it; not an amount of hours.
+_H_RANGE = _rx(r"(?<![\d.])(?P<a>\d{1,2})h(?P<am>[0-5]\d)?\s*(?:-|–|~|to|到|至)\s*(?P<b>\d{1,2})h(?P<bm>[0-5]\d)?(?![\d])")
 # The hours of a range sharing one 点: "上午9-11点", "下午2到4点", "晚7至9点半", "19-21点", "九到十一点".
 _SHARED_DIAN = _rx(rf"(?P<dp1>{_AM_PARTS}|{_PM_PARTS}|中午)?\s*(?P<a>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})(?P<am>)\s*(?:-|~|～|—|–|到|至)\s*"
                    rf"(?P<dp2>)(?P<b>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:点钟|点|(?<![小钟])时(?!候|间|期|段|辰|刻|代|常|髦|尚|光|节|许|而|日))\s*"
