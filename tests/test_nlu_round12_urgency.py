@@ -192,3 +192,35 @@ def test_round12_families_in_cantonese_are_urgent(text):
 @pytest.mark.parametrize("text", CANTONESE_AND_TRADITIONAL_CALM)
 def test_round12_calm_families_in_cantonese_stay_calm(text):
     assert not parse(text).urgent
+
+
+ENGLISH_WITH_SLIPS_URGENT = [
+    "theres smoke comming out of the flat above mine",
+    "the fire alarm is going of nonstop in block 4 and no one is coming out",
+    "smells like gass in the lobby really bad",
+    "sheet of metal on the roof half torn off and flapping in the wind right above the school gate",
+    "icicles the size of my arm hanging over the front door of block 9, kids go in and out all day",
+    "pipe burst under the sink and water is pouring all over the kitchen floor",
+]
+
+ENGLISH_CALM = [
+    "the gas bill this month is way too high",
+    "smoke alarm keeps chirping, think it needs a new battery",
+    "can we get more CO alarms for the older flats? worried about winter",
+    "the icicles on block 9 were knocked down this morning, all clear now",
+    "someone's been leaving rubbish in the stairwell and it stinks",
+    "the heating's been off since yesterday and it's freezing, can someone look at it",
+    "lift out again, my mum can't get upstairs with her shopping",
+    "kids playing football in the car park with their parents watching",
+    "Thank you so much for helping my dad yesterday",
+]
+
+
+@pytest.mark.parametrize("text", ENGLISH_WITH_SLIPS_URGENT)
+def test_round12_english_with_slips_is_urgent(text):
+    assert parse(text).urgent
+
+
+@pytest.mark.parametrize("text", ENGLISH_CALM)
+def test_round12_english_calm_stays_calm(text):
+    assert not parse(text).urgent

@@ -77,7 +77,7 @@ _LOOSE = (r"(?:晃荡|晃悠|晃来晃去|直晃|在晃|晃|摇|松了|松动|�
           r"\b(?:loose|swinging|dangling|hanging|wobbl\w*|rattling|flapping|half (?:off|down|collapsed|hanging)|about to (?:fall|drop|come down)|huge|massive)\b)")
 _BELOW_IN_USE = (r"(?:(?:底下|下面|下方|下边|楼下)(?:就|正)?(?:是|有|对着)?.{0,6}(?:走道|过道|通道|人行道|路|单元门|门口|入口|出口|大门|幼儿园|学校|小孩|孩子|小朋友|老人|行人|有人|人来人往|人走|人过)|"
                  r"(?:天天|每天|经常|老|总|一直)(?:都)?有人(?:过|走|经过|路过|进出)|"
-                 r"\b(?:over|above|right above|overhanging)\b (?:the |a |our )?(?:path|pavement|sidewalk|walkway|entrance|doorway|door|gate|stairs|playground|footpath|street)|"
+                 r"\b(?:over|above|right above|overhanging)\b (?:the |a |our )?(?:\w+ )?(?:path|pavement|sidewalk|walkway|entrance|doorway|door|gate|stairs|playground|footpath|street|school|kindergarten|nursery|bus stop)|"
                  r"\b(?:people|kids|children|residents|everyone)\b (?:walk|pass|go|are walking|are passing)\w* (?:under|below|beneath|underneath))")
 
 _CLASSES: dict[str, tuple[str, list[str]]] = {
@@ -216,7 +216,7 @@ _CLASSES: dict[str, tuple[str, list[str]]] = {
         r"\b(?:falling|dropping|coming) (?:off|down|from|away)\b|\b(?:chunks?|bits|pieces|tiles?|bricks?|concrete|glass|debris|plaster|panels?)\b.{0,24}\b(?:fell|falling|dropp\w*|came (?:off|down))\b|\babout to (?:fall|collapse|come down|give way|snap)\b",
         _AT_HEIGHT + r".{0,16}(?:掉下来|砸下来|掉了下来|\b(?:fell|fallen|dropped|came down|came off)\b).{0,40}(?:差点|险些|差一点|\b(?:nearly|almost)\b) ?(?:砸|\bhit\b)",
         # something loose or hanging at height over a path in use: icicles, a canopy crushed by snow, a pot, a panel
-        _AT_HEIGHT + r".{0,30}" + _LOOSE + r".{0,40}" + _BELOW_IN_USE + r"|(?:冰溜子|冰凌|冰锥|冰柱|冰挂|\bicicles?\b).{0,40}" + _BELOW_IN_USE + r"|"
+        _AT_HEIGHT + r".{0,50}" + _LOOSE + r".{0,40}" + _BELOW_IN_USE + r"|(?:冰溜子|冰凌|冰锥|冰柱|冰挂|\bicicles?\b).{0,40}" + _BELOW_IN_USE + r"|"
         + _BELOW_IN_USE + r".{0,16}(?:掉下来|砸下来|落下来|\b(?:fall|falls|fell|drop|drops|come down|comes down)\b).{0,8}(?:能|会|就)?(?:砸|\b(?:kill|hit|hurt)\b)",
         r"\b(?:collaps\w*|caving in|hanging (?:loose|off|over|by)|swinging (?:over|in the wind)|give way|giving way|could come down|leaning (?:over|towards|on)|sagging|crack\w*.{0,20}(?:getting (?:bigger|wider)|widening|(?:got|has got|gone|grown) (?:bigger|wider)))\b",
     ]),
