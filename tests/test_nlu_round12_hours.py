@@ -370,3 +370,27 @@ def test_more_ways_to_say_the_stretch(text, hours):
 
 def test_small_h_ranges_are_no_clock():
     assert hours_of("2h - 3h of sorting") != 1.0
+
+
+# Help given with no amount, more forms: Cantonese hands-on verbs after 帮 (换咗, 攞, 执, 整); leaflets or supplies
+# handed out by the writer (派咗防骗单张, 发了防诈骗传单); a clean-up done together with neighbours (同啲街坊一齐清咗…).
+@pytest.mark.parametrize("text", [
+    "幫樓上陳伯換咗個燈膽",
+    "同啲街坊一齊清咗後巷啲垃圾",
+    "今朝喺街市門口派咗防騙單張",
+    "今天在小区门口发了防诈骗传单",
+    "和几个邻居一起把楼道杂物清走了",
+])
+def test_more_help_given(text):
+    assert claims.helped_frame(normalise(text)) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "有人在小区门口发了一堆传单，满地都是",      # others, a problem
+    "和老公一起把家里的垃圾清了",                # one's own home
+    "跟物业一起把楼道杂物清走了，可是又堆满了",  # a problem after 'but'
+    "小区门口有人派咗好多单张",                  # others
+    "帮我把楼道的灯换了，谢谢",                  # help to the writer
+])
+def test_what_stays_no_help_given(text):
+    assert claims.helped_frame(normalise(text)) is None

@@ -194,7 +194,9 @@ def _tail_amount(text: str, spans) -> bool:
 # 替 ("on behalf of") serves as 帮 does ("替3栋的几户老人取快递"); not 替换, 替代, 替补, 替身.
 _HELPED_ZH = _rx(r"(?:^|[在我,，\s]|那几天|那天|的时候)[\u4e00-\u9fff]{0,10}?(?:帮|(?<!代)替(?![换代补身罪]))(?!我|咱)(?:着|忙)?\s*(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单]))(?:[\u4e00-\u9fff]|\d{1,3}(?=[栋号楼幢座单])){0,9}?"
                  r"(?:整理|搬|扛|抬|提|拎|拿|送|打扫|清理|收拾|分拣|登记|发放|分发|修|装|挂|贴|扫|铲|推|扶|接送|取|买|跑腿|剪|洗|擦|做饭|买菜|"
-                 r"照看|看孩子|填表|填|录入|排队|指路|疏导|"
+                 r"照看|看孩子|填表|填|录入|排队|指路|疏导|换|通|浇|"
+                 # Cantonese: 攞 (fetch), 执 (tidy), 整 (fix), 煲 (cook), 拧 (carry)
+                 r"攞|执|整|煲|拧|"
                  # errands done for someone: paying a bill, booking, getting medicine ("帮老人交了电费", "替阿婆挂了号")
                  r"交|缴|办|挂号|挂了号|预约|约了|充值|充了|配药|寄)"
                  # 代 + the errand, no one named between ("给独居老人代购了蔬菜"); not 代收点, 代缴费 (a service point, a fee).
@@ -250,6 +252,7 @@ def helped_frame(text: str) -> str | None:
 # The writer (no one else named first) did something for people named as served, or at a place of care, and it is done:
 # "我给楼里四户老人换了煤气罐", "义务给楼里三家通了下水道", "我们广场舞队去敬老院慰问演出了".
 _WRITER_LEAD = (r"^(?:(?:今天|昨天|前天|今儿个?|昨儿个?|上午|下午|早上|晚上|中午|昨晚|周末|上周|这周|刚才|刚刚|我们?|咱们?|自己|"
+                r"今日|今朝|琴日|寻日|噚日|朝早|下昼|晏昼|琴晚|寻晚|尋晚|啱啱|头先|"
                 r"我哋|义务|主动|免费|无偿|顺手|顺便|也|又|还|都|一起|专门|特意|[\u4e00-\u9fff]{1,6}?(?:队|团|协会|小组))\s*[,，]?\s*)*")
 # Hands-on work done for someone (not a call, a word or a gift of money: "给物业打了电话", "给老人院捐了钱").
 _HANDS_ON = (r"(?:换|送|修|疏通|通|搬|扛|抬|买|做|包|洗|剪|理发|打扫|扫|收拾|装|安|挂|贴|铲|拿|取|领|办|交|缴|接|扶|背|推|量|测|检查|"
@@ -260,20 +263,31 @@ _OWN_FAMILY_ZH = _rx(r"我(?:的|家)?(?:老?妈|老?爸|父亲|母亲|奶奶|�
 _SERVED_DONE = _rx(_WRITER_LEAD + r"(?:给|为|替|帮)\s*(?:[\u4e00-\u9fff]{0,6}?(?:老人|大爷|大妈|奶奶|爷爷|阿婆|阿公|婆婆|伯伯|老太太?|"
                    r"残疾人|孤寡|独居|长者|五保户|困难户|低保户|老两口|行动不便的\w{0,3})|[\u4e00-\u9fff]{0,4}?(?:[两三四五六七八九十几]|\d{1,2})\s*(?:户|家)(?:人家?|老人|住户|居民)?)"
                    r"\s*(?:都|也|一起|又)?\s*" + _HANDS_ON + r"[\u4e00-\u9fff]?(?:了|咗)")
+# Leaflets, alarms or supplies handed out, or a clean-up done together with others, by the writer:
+# "今朝喺街市门口派咗防骗单张", "同啲街坊一齐清咗后巷啲垃圾", "和几个邻居一起把楼道杂物清走了".
+_HANDED_OUT = _rx(_WRITER_LEAD + r"(?:(?:在|喺|到|去)[\u4e00-\u9fff\d]{1,12}?)?(?:发|派|分发|派发|发放)\s*(?:了|咗)\s*[\u4e00-\u9fff\d]{0,8}?"
+                  r"(?:传单|单张|宣传单|宣传资料|资料|口罩|物资|报警器|手册|册子|福字|对联|米|油|年货|礼包|慰问品)")
+_TOGETHER = _rx(_WRITER_LEAD + r"(?:同|和|跟|与)\s*[\u4e00-\u9fff\d]{1,8}?(?:一齐|一起|一块儿?)\s*(?:把|将)?[\u4e00-\u9fff]{0,8}?"
+                r"(?:清|扫|执|搬|铲|修|打扫|清理|清走|疏通|通|派|发|种|刷|贴|挂)[\u4e00-\u9fff]?\s*(?:了|咗)")
 _CARE_VISIT = _rx(_WRITER_LEAD + r"(?:去|到|在)\s*(?:了|咗)?\s*[\u4e00-\u9fff]{0,4}?(?:敬老院|养老院|福利院|老年公寓|托老所|护理院|长者中心|"
                   r"老人院|孤儿院|特教学校|特殊学校|儿童村|日间照料中心?)\s*(?:[\u4e00-\u9fff]{0,4}?)(?:慰问|演出|表演|义演|服务|帮忙|打扫|"
                   r"探望|看望|陪|理发|义诊|做义工|当义工|做志愿者)[\u4e00-\u9fff]{0,4}?(?:了|咗|过)")
 
 
+# One's own home or family as the partner ("和老公一起把家里的垃圾清了"), and a problem after a 'but' ("…清走了，可是又堆满了").
+_OWN_HOME = _rx(r"家里|屋企|自己家|自家|(?:同|和|跟|与)\s*我?(?:老公|老婆|老伴|孩子|儿子|女儿|爸|妈|家人|屋企人)")
+_BUT_ZH = _rx(r"可是|但是|但|不过|结果|谁知|點知|点知")
+
+
 def served_frame(text: str) -> str | None:
     """A service of the writer's for people named as served, done, no amount of time: a claim without hours."""
-    m = _SERVED_DONE.search(text) or _CARE_VISIT.search(text)
+    m = _SERVED_DONE.search(text) or _CARE_VISIT.search(text) or _HANDED_OUT.search(text) or _TOGETHER.search(text)
     if m is None:
         return None
     clause = next((c for c in _CLAUSE.split(text[m.start():]) if c), "")
     if _VAIN.search(text) or _NOT_CLAIM.search(text) or _others_act(text) or _OTHER_SUBJECT.search(text) \
             or _QUESTION.search(text) or _PROBLEM_CLAUSE.search(clause) or _ASKS_SOMEONE.search(text) \
-            or _OWN_FAMILY_ZH.search(text):
+            or _OWN_FAMILY_ZH.search(text) or _OWN_HOME.search(text) or _BUT_ZH.search(text):
         return None
     return m.group(0)
 
