@@ -283,9 +283,8 @@ _DISCOMFORT = re.compile(r"(?:暖气|暖器|供暖|地暖|电暖气|取暖器|\b
 _FOUL_SOURCE = re.compile(r"尿|屎|粪|鸽子|垃圾|剩菜|剩饭|馊|泔水|腐烂|烂菜|猫砂|\b(?:urine|pee|piss|poo|poop|faeces|feces|dung|droppings|rubbish|garbage|bins?|rotting|compost)\b", re.ASCII)
 _DANGER_SMELL = re.compile(r"煤气|燃气|天然气|液化气|瓦斯|焦|糊|烧|烟|臭鸡蛋|头晕|恶心|想吐|\b(?:gas|burn\w*|smoke|smoky|fumes?|dizzy|headache)\b", re.ASCII)
 # Rain running off a roof through a downpipe: outside the homes, for the model alone.
-_OUTSIDE_DRAIN = re.compile(r"雨水管|落水管|排水管|\b(?:downpipe|drainpipe|gutters?|rain ?water pipe)\b", re.ASCII)
+_OUTSIDE_DRAIN, _INDOORS = hazards.OUTSIDE_DRAIN, hazards.INDOORS
 _WATERY = re.compile(r"水|漏|爆|裂|\b(?:water|leak\w*|burst|overflow\w*|pouring|gushing)\b", re.ASCII)
-_INDOORS = re.compile(r"家里|屋里|室内|进水|灌进|电|\b(?:inside|into (?:the |our |my )?(?:flat|home|house)|electric\w*)\b", re.ASCII)
 # A child with an adult beside it ("小孩在广场上玩，家长在旁边看着"): looked after, for the model alone.
 _SUPERVISED = re.compile(r"(?:家长|大人|爸妈|父母|妈妈|爸爸|奶奶|爷爷|外婆|姥姥)(?:都|就|一直)?(?:在旁边|在边上|在身边|看着|陪着|带着|跟着)|"
                          r"\b(?:with (?:their|his|her) (?:parents?|mum|mom|dad|grandparents?)|parents? (?:are |were )?(?:watching|nearby|right there|with))\b", re.ASCII)

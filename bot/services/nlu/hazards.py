@@ -334,8 +334,8 @@ _SOMEONE_HURT = re.compile(r"晕|吐|喘不|倒|送医|\b(?:he|she|kid|child|bab
 _LAMP = re.compile(r"灯罩|灯管|灯泡|灯具|灯座|吊灯|\blight ?(?:shade|fitting|cover)s?\b|\blamp ?shades?\b", re.ASCII)
 _SOMEONE_BELOW = re.compile(r"(?:底下|下面|下方|下边)(?:就|正)?(?:是|有)?.{0,6}(?:人|小孩|孩子|小朋友|老人|床|沙发|餐桌)|砸到|砸着|砸伤|\b(?:people|kids?|children|someone) (?:below|under|underneath)\b", re.ASCII)
 # rain running off a roof through a downpipe outside: no home is flooding
-_OUTSIDE_DRAIN = re.compile(r"雨水管|落水管|排水管|\b(?:downpipe|drainpipe|gutters?|rain ?water pipe)\b", re.ASCII)
-_INDOORS = re.compile(r"家里|屋里|室内|进水|灌进|电|\b(?:inside|into (?:the |our |my )?(?:flat|home|house)|electric\w*)\b", re.ASCII)
+OUTSIDE_DRAIN = re.compile(r"雨水管|落水管|排水管|\b(?:downpipe|drainpipe|gutters?|rain ?water pipe)\b", re.ASCII)
+INDOORS = re.compile(r"家里|屋里|室内|进水|灌进|电|\b(?:inside|into (?:the |our |my )?(?:flat|home|house)|electric\w*)\b", re.ASCII)
 # a lasting state of the body that keeps someone in ("腿脚不好出不来"): no one is trapped
 _CHRONIC_MOBILITY = re.compile(r"腿脚不(?:好|便|灵)|行动不便|腿不好|走不动(?:路)?|瘫痪|卧床|坐轮椅|\b(?:housebound|bedridden|mobility|wheelchair|can.?t walk (?:far|much))\b", re.ASCII)
 # an alarm told as sounding without pause: a beep that no battery explains
@@ -413,7 +413,7 @@ def detect(text: str, vetoes: dict | None = None) -> list[HazardHit]:
                 continue  # a sound-activated light that does not answer a clap is a lamp, not a person
             if name == "structure" and _LAMP.search(m.group(0)) and not _SOMEONE_BELOW.search(sent):
                 continue  # a lamp shade hanging half off: a light to mend, unless people are under it
-            if name == "flood" and _OUTSIDE_DRAIN.search(sent) and not _INDOORS.search(sent):
+            if name == "flood" and OUTSIDE_DRAIN.search(sent) and not INDOORS.search(sent):
                 continue  # a downpipe split on the outside wall
             if name in ("person_down", "toxic") and _FOUL_SMELL.search(sent) and not _SOMEONE_HURT.search(sent):
                 continue  # "the bins stink of rotting rubbish, it's choking": a foul smell, nobody is choking
