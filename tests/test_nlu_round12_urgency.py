@@ -140,28 +140,13 @@ def test_a_chirp_or_a_car_alarm_is_no_alarm_sounding(text):
 def test_blind17_and_blind18_train_the_heads_and_are_learnt():
     # blind17/18 joined HAND_SETS in round 12: the shipped urgency head must place their emergencies above the line
     # and keep nearly all their calm reports below it, or it was not fitted with them.
-    import json
-
-    from bot.services.nlu import core, train
-    from bot.services.nlu.text import normalise
+    from bot.services.nlu import train
+    from tests.test_nlu_round11_urgency import head_rates
 
     names = {p.name for p in train.HAND_SETS}
     assert {"nlu_blind17.jsonl", "nlu_blind18.jsonl"} <= names
-    model = core.get_model()
-    found = total = false_alarms = calm = 0
-    for name in ("nlu_blind17.jsonl", "nlu_blind18.jsonl"):
-        path = next(p for p in train.HAND_SETS if p.name == name)
-        for line in open(path, encoding="utf-8"):
-            row = json.loads(line)
-            if row.get("intent") != "report":
-                continue
-            p = model.predict("urgent", normalise(row["text"]))["yes"]
-            if row.get("urgent"):
-                total += 1
-                found += p >= core.URGENT_THRESHOLD
-            else:
-                calm += 1
-                false_alarms += p >= core.URGENT_THRESHOLD
+    found, total, false_alarms, calm = head_rates(
+        [p for p in train.HAND_SETS if p.name in ("nlu_blind17.jsonl", "nlu_blind18.jsonl")])
     assert total >= 80 and found / total >= 0.95
     assert false_alarms / calm <= 0.05
 
